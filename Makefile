@@ -1,0 +1,30 @@
+# product_serial_tracking: the two commands a user types are `make run` and `make test`.
+# Everything they need (Debian packages, PostgreSQL, the Python environment, the
+# Odoo 18.0 source) is set up by tools/bootstrap.sh on first use.
+PORT ?= 8069
+DB ?= serial_demo
+TAGS ?=
+SHELL := /bin/bash
+
+.PHONY: run test lint bench bootstrap clean-db
+
+bootstrap:
+	@bash tools/bootstrap.sh >/dev/null
+
+## Start Odoo with the addon on database $(DB) (demo data) at http://localhost:$(PORT)
+run:
+	@bash tools/run.sh "$(DB)" "$(PORT)"
+
+## Fresh test database, install with --test-enable, pytest-odoo, closing line "N passed, N failed"
+test:
+	@bash tools/test.sh $(if $(TAGS),--tags "$(TAGS)")
+
+lint:
+	@bash tools/lint.sh
+
+bench:
+	@bash tools/bench.sh
+
+## Drop the demo database so that the next `make run` builds it anew
+clean-db:
+	@source "$$(bash tools/bootstrap.sh)" && PGPASSWORD=$$PGPASSWORD dropdb -h $$PGHOST -p $$PGPORT -U $$PGUSER --if-exists --force "$(DB)"

@@ -1,0 +1,3 @@
+from . import product_template
+from . import stock_lot
+from . import stock_picking

@@ -1,0 +1,295 @@
+"""Run the addon's tests on real Odoo 18 and PostgreSQL and print one closing line.
+
+Called by ``make test`` (through tools/test.sh, after tools/bootstrap.sh):
+
+1. keeps a template database with the addon's dependencies installed (built
+   once per Odoo source and dependency list), so a rerun only pays ``createdb -T``;
+2. creates a fresh test database from it and installs the addon with
+   ``--test-enable`` (at_install and post_install tests);
+3. runs the pytest-odoo tests found under ``tests/pytest/`` on that database;
+4. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
+   only when nothing failed.
+
+A browser test skipped because Chromium or websocket-client is missing counts
+as a failure: Odoo would otherwise skip every tour silently.
+"""
+
+import argparse
+import ast
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<msg>.*)$"
+)
+# Odoo repeats the failures counted above in these loggers' closing lines.
+SUMMARY_LOGGERS = {"odoo.modules.loading", "odoo.tests.result"}
+BROWSER_SKIP = re.compile(r"websocket|chrom|devtools|browser", re.IGNORECASE)
+
+
+def read_env(path):
+    env = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("=")
+        env[key] = value
+    return env
+
+
+def pg_env(cfg):
+    env = dict(os.environ)
+    env.update(
+        PGHOST=cfg["PGHOST"],
+        PGPORT=cfg["PGPORT"],
+        PGUSER=cfg["PGUSER"],
+        PGPASSWORD=cfg["PGPASSWORD"],
+    )
+    return env
+
+
+def psql(cfg, sql, *args):
+    """Run one statement on the maintenance database; args are passed as psql variables."""
+    cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
+    for index, value in enumerate(args):
+        cmd += ["-v", f"a{index}={value}"]
+    return subprocess.run(
+        cmd, input=sql, env=pg_env(cfg), check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def database_exists(cfg, name):
+    return psql(cfg, "SELECT 1 FROM pg_database WHERE datname = :'a0'", name) == "1"
+
+
+def drop_database(cfg, name):
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", name], env=pg_env(cfg), check=True
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manifest_depends(repo):
+    manifest = ast.literal_eval((Path(repo) / "__manifest__.py").read_text("utf-8"))
+    return sorted(manifest["depends"])
+
+
+def odoo_cmd(cfg, database, *extra):
+    return [
+        f"{cfg['VENV']}/bin/python",
+        f"{cfg['ODOO_SRC']}/odoo-bin",
+        "-c",
+        cfg["ODOO_CONF"],
+        "-d",
+        database,
+        "--db-filter",
+        f"^{database}$",
+        "--max-cron-threads=0",
+        "--workers=0",
+        "--stop-after-init",
+        *extra,
+    ]
+
+
+def template_name(cfg):
+    """The template's name changes whenever Odoo's source or our dependencies do."""
+    digest = hashlib.sha1()
+    digest.update(cfg["ODOO_SRC"].encode())
+    for relative in ("odoo/release.py", "odoo/addons/base/__manifest__.py"):
+        path = Path(cfg["ODOO_SRC"], relative)
+        if path.exists():
+            digest.update(path.read_bytes())
+            digest.update(str(path.stat().st_mtime_ns).encode())
+    digest.update(",".join(manifest_depends(cfg["REPO"])).encode())
+    return "pst_template_" + digest.hexdigest()[:10]
+
+
+def ensure_template(cfg):
+    name = template_name(cfg)
+    if database_exists(cfg, name):
+        return name
+    building = name + "_building"
+    drop_database(cfg, building)
+    depends = ",".join(manifest_depends(cfg["REPO"]))
+    print(f"[test] building template database {name} with {depends} (once)", flush=True)
+    started = time.monotonic()
+    log_file = Path(cfg["STATE"]) / "template.log"
+    with open(log_file, "w", encoding="utf-8") as log:
+        result = subprocess.run(
+            odoo_cmd(cfg, building, "-i", depends, f"--http-port={free_port()}"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if result.returncode != 0:
+        print(log_file.read_text("utf-8")[-5000:])
+        sys.exit(f"[test] building the template failed, see {log_file}")
+    psql(cfg, 'ALTER DATABASE :"a0" RENAME TO :"a1"', building, name)
+    print(f"[test] template ready in {time.monotonic() - started:.0f}s", flush=True)
+    return name
+
+
+class LogCounter:
+    """Count the addon's tests from Odoo's test log as it streams by."""
+
+    def __init__(self, module):
+        self.test_logger = f"odoo.addons.{module}."
+        self.started = set()
+        self.failed = {}
+        self.skipped = {}
+        self.foreign_errors = []
+        self.in_traceback = False
+
+    def feed(self, line):
+        match = LOG_LINE.match(line)
+        if not match:
+            return self.in_traceback
+        level, logger, msg = match["level"], match["logger"], match["msg"]
+        self.in_traceback = False
+        ours = logger.startswith(self.test_logger)
+        if ours and level == "INFO" and msg.startswith("Starting "):
+            self.started.add(msg[len("Starting ") :].rsplit(" ...", 1)[0])
+            return True
+        if ours and level == "INFO" and msg.startswith("skipped "):
+            test, _, reason = msg[len("skipped ") :].partition(" : ")
+            self.skipped[test] = reason
+            return True
+        if level in ("ERROR", "CRITICAL"):
+            self.in_traceback = True
+            failure = re.match(r"(FAIL|ERROR): (?:Subtest )?(\S+)", msg)
+            if ours and failure:
+                self.failed[failure[2]] = failure[1]
+            elif ours:
+                self.failed.setdefault(logger, "ERROR")
+            elif logger not in SUMMARY_LOGGERS:
+                self.foreign_errors.append(line.rstrip())
+            return True
+        return level == "WARNING" or (ours and level == "INFO")
+
+
+def run_odoo_tests(cfg, database, counter, tags):
+    port = free_port()
+    log_file = Path(cfg["STATE"]) / "last-test.log"
+    extra = [
+        "-i",
+        cfg["MODULE"],
+        "--test-enable",
+        "--log-level=test",
+        f"--http-port={port}",
+    ]
+    if tags:
+        extra.append(f"--test-tags={tags}")
+    print(f"[test] installing {cfg['MODULE']} with tests on {database} (full log: {log_file})")
+    with open(log_file, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            odoo_cmd(cfg, database, *extra),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+        for line in proc.stdout:
+            log.write(line)
+            if counter.feed(line):
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        return proc.wait()
+
+
+def run_pytest(cfg, database):
+    """Run pytest-odoo tests (tests/pytest/test_*.py); returns (passed, failed, skipped)."""
+    files = sorted(Path(cfg["REPO"], "tests", "pytest").glob("test_*.py"))
+    if not files:
+        return 0, 0, 0
+    report = Path(cfg["STATE"]) / "pytest-report.txt"
+    env = dict(os.environ, PYTHONPATH=cfg["ODOO_SRC"], ODOO_RC=cfg["ODOO_CONF"])
+    addon = Path(cfg["STATE"], "addons", cfg["MODULE"])
+    cmd = [
+        f"{cfg['VENV']}/bin/python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--odoo-config={cfg['ODOO_CONF']}",
+        f"--odoo-database={database}",
+        "-rA",
+        "--junitxml",
+        str(report.with_suffix(".xml")),
+        *(str(addon / "tests" / "pytest" / f.name) for f in files),
+    ]
+    print("[test] running pytest-odoo tests", flush=True)
+    subprocess.run(cmd, env=env, cwd=cfg["STATE"], check=False)
+    xml = report.with_suffix(".xml").read_text("utf-8")
+    suite = re.search(r"<testsuite [^>]*>", xml)[0]
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', suite))
+    total, failures = int(attrs["tests"]), int(attrs["failures"]) + int(attrs["errors"])
+    skipped = int(attrs["skipped"])
+    return total - failures - skipped, failures, skipped
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("env_file")
+    parser.add_argument("--keep-db", action="store_true", help="keep the test database")
+    parser.add_argument("--tags", default="", help="passed to Odoo's --test-tags")
+    args = parser.parse_args()
+    cfg = read_env(args.env_file)
+
+    template = ensure_template(cfg)
+    database = f"pst_test_{os.getpid()}"
+    drop_database(cfg, database)
+    subprocess.run(["createdb", "-T", template, database], env=pg_env(cfg), check=True)
+    counter = LogCounter(cfg["MODULE"])
+    try:
+        returncode = run_odoo_tests(cfg, database, counter, args.tags)
+        py_passed, py_failed, py_skipped = run_pytest(cfg, database)
+    finally:
+        if args.keep_db:
+            print(f"[test] kept database {database}")
+        else:
+            drop_database(cfg, database)
+
+    failed = dict(counter.failed)
+    skipped = {}
+    for test, reason in counter.skipped.items():
+        if BROWSER_SKIP.search(reason):
+            failed[test] = f"browser test skipped ({reason}): a tour must run"
+        else:
+            skipped[test] = reason
+    problems = []
+    if counter.foreign_errors:
+        problems.append("errors logged outside the tests:")
+        problems += ["  " + line for line in counter.foreign_errors[:20]]
+    if returncode != 0 and not failed:
+        problems.append(f"odoo exited with code {returncode}")
+    if not counter.started:
+        problems.append("no test of the addon ran")
+    passed = len(counter.started - set(failed) - set(skipped)) + py_passed
+    n_failed = len(failed) + py_failed + (1 if problems else 0)
+    n_skipped = len(skipped) + py_skipped
+
+    print()
+    for test, why in sorted(failed.items()):
+        print(f"[test] FAILED {test}: {why}")
+    for test, why in sorted(skipped.items()):
+        print(f"[test] skipped {test}: {why}")
+    for line in problems:
+        print(f"[test] {line}")
+    summary = f"{passed} passed, {n_failed} failed"
+    if n_skipped:
+        summary += f", {n_skipped} skipped"
+    print(summary)
+    return 1 if n_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
