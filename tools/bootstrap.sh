@@ -42,23 +42,36 @@ fi
 
 # --- 2. PostgreSQL cluster and role ------------------------------------------
 PGPORT="${PGPORT:-5432}"
-if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
-    ver="$(ls /usr/lib/postgresql | sort -n | tail -1)"
-    log "creating PostgreSQL $ver cluster"
-    as_root pg_createcluster "$ver" main >&2
-fi
-read -r PGVER PGCLUSTER PGPORT PGSTATUS _ < <(pg_lsclusters -h | head -1)
-if [ "$PGSTATUS" != online ]; then
-    log "starting PostgreSQL $PGVER/$PGCLUSTER on port $PGPORT"
-    as_root pg_ctlcluster "$PGVER" "$PGCLUSTER" start >&2
-fi
-for _ in $(seq 30); do pg_isready -q -h localhost -p "$PGPORT" && break; sleep 1; done
-pg_isready -q -h localhost -p "$PGPORT" || die "PostgreSQL does not answer on localhost:$PGPORT"
 DB_USER="${PST_DB_USER:-odoo}"
 DB_PASSWORD="${PST_DB_PASSWORD:-odoo}"
-if ! as_postgres psql -p "$PGPORT" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1; then
-    log "creating PostgreSQL role $DB_USER"
-    as_postgres psql -p "$PGPORT" -q -c "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'" >&2
+can_login() {
+    PGPASSWORD="$DB_PASSWORD" psql -X -q -h localhost -p "$PGPORT" -U "$DB_USER" \
+        -d postgres -tAc "SELECT 1" >/dev/null 2>&1
+}
+# A normal user whose server and role are ready needs no rights at all.
+if ! can_login; then
+    if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
+        ver="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+        log "creating PostgreSQL $ver cluster"
+        as_root pg_createcluster "$ver" main >&2
+    fi
+    read -r PGVER PGCLUSTER PGPORT PGSTATUS _ < <(pg_lsclusters -h | head -1)
+    if [ "$PGSTATUS" != online ]; then
+        log "starting PostgreSQL $PGVER/$PGCLUSTER on port $PGPORT"
+        as_root pg_ctlcluster "$PGVER" "$PGCLUSTER" start >&2
+    fi
+    for _ in $(seq 30); do pg_isready -q -h localhost -p "$PGPORT" && break; sleep 1; done
+    pg_isready -q -h localhost -p "$PGPORT" || die "PostgreSQL does not answer on localhost:$PGPORT"
+    if ! can_login; then
+        log "creating PostgreSQL role $DB_USER"
+        as_postgres psql -X -p "$PGPORT" -q -v ON_ERROR_STOP=1 -v user="$DB_USER" \
+            -v password="$DB_PASSWORD" <<'SQL' >&2
+SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
+SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password') \gexec
+SQL
+    fi
+    can_login || die "cannot log in to PostgreSQL as $DB_USER on localhost:$PGPORT"
 fi
 
 # --- 3. Odoo source -----------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Generate README.rst from the readme/*.md fragments (as OCA's gen-addon-readme does).
+
+``python tools/gen_readme.py`` rewrites README.rst; ``--check`` exits 1 when it is
+out of date (used by ``make lint``). The fragments use a small Markdown subset
+(paragraphs, lists, **bold**, `code`, links), converted here to reStructuredText.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = [
+    ("DESCRIPTION.md", None),
+    ("INSTALL.md", "Installation"),
+    ("CONFIGURE.md", "Configuration"),
+    ("USAGE.md", "Usage"),
+    ("CONTRIBUTORS.md", "Contributors"),
+]
+
+
+def md_to_rst(text):
+    text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", text)
+    return text.strip() + "\n"
+
+
+def render():
+    manifest = ast.literal_eval((ROOT / "__manifest__.py").read_text("utf-8"))
+    title = manifest["name"]
+    out = [
+        "=" * len(title),
+        title,
+        "=" * len(title),
+        "",
+        "..",
+        "   This file is generated from readme/*.md by tools/gen_readme.py:",
+        "   edit the fragments, then run it.",
+        "",
+        f"**{manifest['summary']}**",
+        "",
+        f"Version {manifest['version']} · License {manifest['license']} · "
+        f"Status {manifest['development_status']} · "
+        f"Depends on {', '.join(manifest['depends'])}",
+        "",
+    ]
+    for filename, heading in SECTIONS:
+        path = ROOT / "readme" / filename
+        if not path.exists():
+            continue
+        if heading:
+            out += [heading, "=" * len(heading), ""]
+        out.append(md_to_rst(path.read_text("utf-8")))
+    screenshots = sorted((ROOT / "readme").glob("*.png"))
+    if screenshots:
+        out += ["Screenshots", "===========", ""]
+        for shot in screenshots:
+            out += [f".. image:: readme/{shot.name}", f"   :alt: {shot.stem}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main():
+    content = render()
+    target = ROOT / "README.rst"
+    if "--check" in sys.argv:
+        if not target.exists() or target.read_text("utf-8") != content:
+            print("README.rst is out of date: run python tools/gen_readme.py")
+            return 1
+        return 0
+    target.write_text(content, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
