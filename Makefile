@@ -6,7 +6,7 @@ DB ?= serial_demo
 TAGS ?=
 SHELL := /bin/bash
 
-.PHONY: run test lint bench bootstrap clean-db
+.PHONY: run test lint bench pot bootstrap clean-db
 
 bootstrap:
 	@bash tools/bootstrap.sh >/dev/null
@@ -28,3 +28,7 @@ bench:
 ## Drop the demo database so that the next `make run` builds it anew
 clean-db:
 	@source "$$(bash tools/bootstrap.sh)" && PGPASSWORD=$$PGPASSWORD dropdb -h $$PGHOST -p $$PGPORT -U $$PGUSER --if-exists --force "$(DB)"
+
+## Regenerate i18n/product_serial_tracking.pot
+pot:
+	@bash tools/export_pot.sh

@@ -60,15 +60,41 @@ def render():
     return "\n".join(out).rstrip() + "\n"
 
 
+def render_html(rst):
+    """static/description/index.html, the page Odoo's Apps screen shows."""
+    from docutils.core import publish_string  # Odoo's requirements bring docutils
+
+    return publish_string(
+        rst,
+        writer_name="html4css1",
+        settings_overrides={
+            "embed_stylesheet": False,
+            "stylesheet_path": "",
+            "report_level": 5,
+            "output_encoding": "unicode",
+            "halt_level": 5,
+        },
+    )
+
+
 def main():
     content = render()
-    target = ROOT / "README.rst"
+    outputs = {
+        ROOT / "README.rst": content,
+        ROOT / "static" / "description" / "index.html": render_html(content),
+    }
     if "--check" in sys.argv:
-        if not target.exists() or target.read_text("utf-8") != content:
-            print("README.rst is out of date: run python tools/gen_readme.py")
+        stale = [
+            path.relative_to(ROOT)
+            for path, text in outputs.items()
+            if not path.exists() or path.read_text("utf-8") != text
+        ]
+        if stale:
+            print(f"out of date: {stale}: run python tools/gen_readme.py")
             return 1
         return 0
-    target.write_text(content, "utf-8")
+    for path, text in outputs.items():
+        path.write_text(text, "utf-8")
     return 0
 
 

@@ -29,5 +29,7 @@ for path in sorted(pathlib.Path(".").rglob("*.xml")):
         bad += 1
 sys.exit(1 if bad else 0)
 PY
+echo "[lint] README.rst and index.html generated from readme/"
+"$VENV/bin/python" tools/gen_readme.py --check || status=1
 if [ "$status" = 0 ]; then echo "[lint] all checks passed"; fi
 exit "$status"

@@ -236,13 +236,41 @@ def run_pytest(cfg, database):
     return total - failures - skipped, failures, skipped
 
 
+def export_pot(cfg, target):
+    """Install the addon on a scratch database and export its translation template."""
+    database = f"pst_pot_{os.getpid()}"
+    drop_database(cfg, database)
+    subprocess.run(
+        ["createdb", "-T", ensure_template(cfg), database], env=pg_env(cfg), check=True
+    )
+    try:
+        for extra in (
+            ["-i", cfg["MODULE"], f"--http-port={free_port()}"],
+            [
+                f"--i18n-export={target}",
+                f"--modules={cfg['MODULE']}",
+                f"--http-port={free_port()}",
+            ],
+        ):
+            subprocess.run(
+                odoo_cmd(cfg, database, "--log-level=warn", *extra), check=True
+            )
+    finally:
+        drop_database(cfg, database)
+    print(f"[pot] wrote {target}")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("env_file")
     parser.add_argument("--keep-db", action="store_true", help="keep the test database")
     parser.add_argument("--tags", default="", help="passed to Odoo's --test-tags")
+    parser.add_argument("--export-pot", metavar="FILE", help="write the .pot and stop")
     args = parser.parse_args()
     cfg = read_env(args.env_file)
+    if args.export_pot:
+        return export_pot(cfg, args.export_pot)
 
     template = ensure_template(cfg)
     database = f"pst_test_{os.getpid()}"
