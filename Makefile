@@ -19,7 +19,7 @@ run:
 test:
 	@bash tools/test.sh $(if $(TAGS),--tags "$(TAGS)")
 
-lint:
+lint:  ## make lint FIX=1 rewrites what ruff and prettier can
 	@bash tools/lint.sh
 
 bench:

@@ -16,8 +16,30 @@
     "depends": ["sale_stock", "purchase_stock", "product_expiry"],
     "data": [
         "data/res_groups_data.xml",
+        "security/ir.model.access.csv",
+        "security/stock_lot_history_security.xml",
         "views/product_template_views.xml",
+        "views/stock_lot_views.xml",
+        "wizard/stock_lot_correction_views.xml",
+        "wizard/stock_lot_write_off_views.xml",
+        "views/account_move_views.xml",
+        "views/stock_lot_investigation_views.xml",
+        "views/stock_move_line_views.xml",
+        "views/stock_scrap_views.xml",
+        "wizard/stock_lot_retrospective_receipt_views.xml",
+        "report/stock_lot_history_report.xml",
+        "views/stock_lot_enquiry_views.xml",
+        "views/product_template_warranty_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "product_serial_tracking/static/src/serial_row_menu/*",
+        ],
+        "web.assets_tests": [
+            "product_serial_tracking/static/tests/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/product_demo.xml",
         "demo/stock_demo.xml",

@@ -23,11 +23,27 @@ class ProductTemplate(models.Model):
         "No serial number: stock is counted by quantity only.\n"
         "The mode can only be changed while the product has no stock.",
     )
+    serial_warranty_months = fields.Integer(
+        string="Warranty",
+        help="Months of warranty from the delivery (or invoice) of each serial "
+        "number to its customer. 0: no warranty.",
+    )
+
+    _sql_constraints = [
+        (
+            "serial_warranty_months_positive",
+            "CHECK(serial_warranty_months >= 0)",
+            "The warranty cannot be a negative number of months.",
+        ),
+    ]
 
     def write(self, vals):
         if "tracking" in vals:
             self._check_tracking_change_at_zero_stock(vals["tracking"])
-        return super().write(vals)
+        result = super().write(vals)
+        if "serial_warranty_months" in vals:
+            self.env["stock.lot"]._refresh_warranty_end_dates(self)
+        return result
 
     def _check_tracking_change_at_zero_stock(self, new_tracking):
         """Refuse a tracking change while stock exists anywhere.

@@ -1,11 +1,26 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from collections import defaultdict
+
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    serial_invoice_ids = fields.Many2many(
+        "account.move",
+        "account_move_serial_picking_rel",
+        "picking_id",
+        "move_id",
+        string="Invoices Moving Serials",
+        readonly=True,
+        copy=False,
+        help="The customer invoices or credit notes whose posting (or reset to "
+        "draft) made this transfer.",
+    )
 
     def button_validate(self):
         self._check_unique_serials_not_in_stock()
@@ -70,5 +85,145 @@ class StockPicking(models.Model):
                     "already in stock:\n%(lines)s\nCheck the serials typed on the "
                     "receipt.",
                     lines="\n".join(sorted(set(offending))),
+                )
+            )
+
+    def _prepare_serial_move_line_vals(self, stock_move, lot, location, quantity):
+        """A picked line moving `quantity` of the serial from `location`."""
+        self.ensure_one()
+        return {
+            "picking_id": self.id,
+            "move_id": stock_move.id,
+            "product_id": stock_move.product_id.id,
+            "product_uom_id": stock_move.product_id.uom_id.id,
+            "lot_id": lot.id,
+            "quantity": quantity,
+            "location_id": location.id,
+            "location_dest_id": self.location_dest_id.id,
+            "picked": True,
+        }
+
+    def _validate_serial_picking(self):
+        """Validate transfers made by invoices: serials and quantities are set.
+
+        Expiry was checked when posting (a stock manager may have confirmed
+        expired serials), so product_expiry's confirmation is skipped.
+        """
+        self.with_context(
+            skip_expired=True, skip_backorder=True, skip_sms=True, cancel_backorder=True
+        ).button_validate()
+        not_done = self.filtered(lambda picking: picking.state != "done")
+        if not_done:
+            raise UserError(
+                self.env._(
+                    "The transfers %(transfers)s could not be validated. Check them "
+                    "in Inventory.",
+                    transfers=", ".join(not_done.mapped("name")),
+                )
+            )
+
+    def _prepare_serial_return_vals(self, lines):
+        """A return of [(done move line, quantity)] of this transfer."""
+        self.ensure_one()
+        quantities = defaultdict(float)
+        for line, quantity in lines:
+            quantities[line.move_id] += quantity
+        picking_type = (
+            self.picking_type_id.return_picking_type_id or self.picking_type_id
+        )
+        return {
+            "picking_type_id": picking_type.id,
+            "location_id": self.location_dest_id.id,
+            "location_dest_id": self.location_id.id,
+            "partner_id": self.partner_id.id,
+            "origin": self.env._("Return of %(transfer)s", transfer=self.name),
+            "return_id": self.id,
+            "company_id": self.company_id.id,
+            "serial_invoice_ids": [Command.set(self.serial_invoice_ids.ids)],
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": move.name,
+                        "product_id": move.product_id.id,
+                        "product_uom": move.product_id.uom_id.id,
+                        "product_uom_qty": quantity,
+                        "location_id": move.location_dest_id.id,
+                        "location_dest_id": move.location_id.id,
+                        "picking_type_id": picking_type.id,
+                        "partner_id": move.partner_id.id,
+                        "company_id": move.company_id.id,
+                        "origin_returned_move_id": move.id,
+                        "origin": self.name,
+                    }
+                )
+                for move, quantity in quantities.items()
+            ],
+        }
+
+    def _prepare_serial_return_move_line_vals(self, lines):
+        """The lines of this return, reversing [(done move line, quantity)]."""
+        self.ensure_one()
+        return_moves = {move.origin_returned_move_id: move for move in self.move_ids}
+        return [
+            {
+                "picking_id": self.id,
+                "move_id": return_moves[line.move_id].id,
+                "product_id": line.product_id.id,
+                "product_uom_id": line.product_id.uom_id.id,
+                "lot_id": line.lot_id.id,
+                "quantity": quantity,
+                "location_id": line.location_dest_id.id,
+                "location_dest_id": line.location_id.id,
+                "picked": True,
+            }
+            for line, quantity in lines
+        ]
+
+    def _check_serial_return_possible(self, outstanding):
+        """Refuse returning serials received into stock that have left it since.
+
+        :param outstanding: {picking: [(done move line, quantity to return)]}
+        """
+        to_check = [
+            (line, quantity)
+            for lines in outstanding.values()
+            for line, quantity in lines
+            if line.location_dest_id.usage == "internal"
+        ]
+        if not to_check:
+            return
+        move_lines = self.env["stock.move.line"].concat(
+            *(line for line, _q in to_check)
+        )
+        groups = self.env["stock.quant"]._read_group(
+            [
+                ("lot_id", "in", move_lines.lot_id.ids),
+                ("location_id", "in", move_lines.location_dest_id.ids),
+            ],
+            ["lot_id", "location_id"],
+            ["quantity:sum"],
+        )
+        available = {(lot, location): quantity for lot, location, quantity in groups}
+        missing = [
+            self.env._(
+                "- %(serial)s (%(product)s) at %(location)s",
+                serial=line.lot_id.name,
+                product=line.product_id.display_name,
+                location=line.location_dest_id.display_name,
+            )
+            for line, quantity in to_check
+            if float_compare(
+                available.get((line.lot_id, line.location_dest_id), 0.0),
+                quantity,
+                precision_rounding=line.product_uom_id.rounding,
+            )
+            < 0
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These serials were received back by the credit note but are no "
+                    "longer in stock, so they cannot be sent back:\n%(serials)s",
+                    serials="\n".join(missing),
                 )
             )

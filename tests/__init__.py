@@ -4,3 +4,14 @@ from . import test_serial_unique
 from . import test_serial_history_guard
 from . import test_receipt_duplicates
 from . import test_demo_data
+from . import test_lot_correction
+from . import test_lot_write_off
+from . import test_lot_change_log
+from . import test_product_form_tour
+from . import test_invoice_serials
+from . import test_serial_enquiry
+from . import test_serial_report
+from . import test_serial_history
+from . import test_transfer_serial_pickers
+from . import test_serial_investigation
+from . import test_serial_enquiry_tour

@@ -149,3 +149,150 @@ class SerialTrackingCase(TransactionCase):
         return {
             (quant.lot_id.name, quant.location_id.id): quant.quantity for quant in quants
         }
+
+    def _stock(self, product):
+        """Like _quantities(), without the quants emptied by moves."""
+        quantities = self._quantities(product)
+        return {key: quantity for key, quantity in quantities.items() if quantity}
+
+    def _lot(self, name, product=None):
+        """The serial of that name (of the product, when given)."""
+        domain = [("name", "=", name)]
+        if product:
+            domain.append(("product_id", "=", product.id))
+        return self.env["stock.lot"].search(domain)
+
+    def _stock_snapshot(self):
+        """What a refused operation must leave unchanged.
+
+        Every internal quant (product, serial, location, package, quantity),
+        and the number of write-offs, serials and stock moves.
+        """
+        self.env.flush_all()
+        quants = self.env["stock.quant"].search(
+            [("location_id.usage", "=", "internal")]
+        )
+        return {
+            "quants": sorted(
+                (
+                    quant.product_id.id,
+                    quant.lot_id.name or "",
+                    quant.location_id.id,
+                    quant.package_id.id,
+                    quant.quantity,
+                )
+                for quant in quants
+            ),
+            "scraps": self.env["stock.scrap"].search_count([]),
+            "lots": self.env["stock.lot"].search_count([]),
+            "moves": self.env["stock.move"].search_count([]),
+        }
+
+    def _return(self, picking, lots_and_quantities):
+        """A validated return of a done transfer: (lot record, quantity) pairs."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking"
+            )
+            .create({})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = sum(
+                quantity
+                for lot, quantity in lots_and_quantities
+                if lot.product_id == line.product_id
+            )
+        return_picking = wizard._create_return()
+        for move in return_picking.move_ids:
+            move.move_line_ids.unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": quantity,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": return_picking.id,
+                    }
+                )
+                for lot, quantity in lots_and_quantities
+                if lot.product_id == move.product_id
+            ]
+            move.picked = True
+        return_picking.button_validate()
+        return return_picking
+
+    def _transfer(self, lots_and_quantities, source, destination):
+        """A validated internal transfer of (lot record, quantity) pairs."""
+        product = lots_and_quantities[0][0].product_id
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom": product.uom_id.id,
+                            "product_uom_qty": sum(q for _l, q in lots_and_quantities),
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "quantity": quantity,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "picking_id": picking.id,
+                }
+            )
+            for lot, quantity in lots_and_quantities
+        ]
+        move.picked = True
+        picking.button_validate()
+        return picking
+
+    def _scrap(self, lot, quantity, location=None):
+        """A validated write-off of a quantity of the serial."""
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": lot.product_id.id,
+                "product_uom_id": lot.product_id.uom_id.id,
+                "lot_id": lot.id,
+                "scrap_qty": quantity,
+                "location_id": (location or self.stock_location).id,
+            }
+        )
+        scrap.action_validate()
+        return scrap
+
+    def _count(self, lot, quantity, location=None):
+        """An applied inventory count of the serial at the location."""
+        quant = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                {
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "location_id": (location or self.stock_location).id,
+                    "inventory_quantity": quantity,
+                }
+            )
+        )
+        quant.action_apply_inventory()
+        return quant

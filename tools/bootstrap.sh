@@ -8,6 +8,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 MODULE=product_serial_tracking
+HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE="${PST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/$MODULE}"
 # One state folder per clone: a CI clone must never use another clone's addon.
 STATE="$CACHE/clones/$(printf '%s' "$REPO" | sha1sum | cut -c1-12)"

@@ -1,35 +1,22 @@
 #!/usr/bin/env bash
-# `make lint`: ruff (lint + format check) on the Python code, and every XML file
-# must parse. Grows into the full pre-commit set (pylint-odoo, prettier).
+# `make lint`: every hook of .pre-commit-config.yaml on every file (ruff lint and
+# format, pylint-odoo, prettier for XML and JavaScript, generated README).
+# `make lint FIX=1` lets ruff and prettier rewrite the files instead of checking.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 env_file="$(bash "$here/bootstrap.sh")"
 # shellcheck disable=SC1090
 source "$env_file"
-if ! "$VENV/bin/python" -m ruff --version >/dev/null 2>&1; then
-    "$VENV/bin/pip" install -q -r "$here/requirements-lint.txt"
-fi
+"$VENV/bin/python" -m pre_commit --version >/dev/null 2>&1 \
+    || "$VENV/bin/pip" install -q -r "$here/requirements-lint.txt"
 cd "$repo"
-status=0
-echo "[lint] ruff check"; "$VENV/bin/python" -m ruff check . || status=1
-echo "[lint] ruff format --check"; "$VENV/bin/python" -m ruff format --check . || status=1
-echo "[lint] XML well-formed"
-"$VENV/bin/python" - <<'PY' || status=1
-import pathlib, sys
-from lxml import etree
-bad = 0
-for path in sorted(pathlib.Path(".").rglob("*.xml")):
-    if any(part.startswith(".") for part in path.parts):
-        continue
-    try:
-        etree.parse(str(path))
-    except etree.XMLSyntaxError as error:
-        print(f"{path}: {error}")
-        bad += 1
-sys.exit(1 if bad else 0)
-PY
-echo "[lint] README.rst and index.html generated from readme/"
-"$VENV/bin/python" tools/gen_readme.py --check || status=1
-if [ "$status" = 0 ]; then echo "[lint] all checks passed"; fi
-exit "$status"
+if [ "${FIX:-}" = 1 ]; then
+    "$here/lint_hook.sh" ruff check --fix . || true
+    "$here/lint_hook.sh" ruff format .
+    git ls-files -co --exclude-standard '*.xml' '*.js' | grep -v '^static/description/' \
+        | xargs "$here/lint_hook.sh" prettier --write
+    "$VENV/bin/python" "$here/gen_readme.py"
+fi
+# pre-commit keeps its own cache in the project's cache folder.
+PRE_COMMIT_HOME="$CACHE/pre-commit" exec "$VENV/bin/python" -m pre_commit run --all-files --show-diff-on-failure --color=never

@@ -1,0 +1,365 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero, format_date
+
+# The picker of the invoice line offers the serials of the line's product (of
+# its company, or shared) with stock under serial_location_id: the warehouse
+# stock for an invoice, the customer location for a credit note.
+LOT_PICKER_DOMAIN = (
+    "[('product_id', '=', product_id), "
+    "'|', ('company_id', '=', company_id), ('company_id', '=', False), "
+    "('quant_ids', 'any', [('location_id', 'child_of', serial_location_id), "
+    "('quantity', '>', 0)])]"
+)
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        "account_move_line_stock_lot_rel",
+        "move_line_id",
+        "lot_id",
+        string="Serial Numbers",
+        compute="_compute_lot_ids",
+        store=True,
+        readonly=False,
+        copy=True,
+        domain=LOT_PICKER_DOMAIN,
+        help="The serial numbers sold (or taken back, on a credit note) on this "
+        "line. Posting a customer invoice delivers them from the warehouse stock; "
+        "posting a credit note receives them back. On lines invoiced from a sale "
+        "order they are the serials delivered for it.",
+    )
+    serial_tracking = fields.Selection(
+        related="product_id.tracking", string="Serial Mode"
+    )
+    serial_from_sale = fields.Boolean(
+        compute="_compute_serial_from_sale",
+        help="The stock of this line is delivered through its sale order: the "
+        "serials are those of the deliveries, and posting moves no stock.",
+    )
+    serial_location_id = fields.Many2one(
+        "stock.location",
+        compute="_compute_serial_location_id",
+        string="Serials Taken From",
+        help="Where the serials of this line are picked from: the stock of the "
+        "company's warehouse for an invoice, the customer location for a credit "
+        "note.",
+    )
+
+    @api.depends(
+        "sale_line_ids.move_ids.state",
+        "sale_line_ids.move_ids.move_line_ids.lot_id",
+        "sale_line_ids.move_ids.move_line_ids.quantity",
+    )
+    def _compute_lot_ids(self):
+        """Serials delivered for the sale lines, on lines invoiced from a sale.
+
+        The other lines keep what the user picked (the field is not assigned).
+        """
+        for line in self.filtered("serial_from_sale"):
+            # Only ids and the product's rounding are read: a salesman
+            # invoicing an order may have no access to serials.
+            quantities = defaultdict(float)
+            for move_line in line.sale_line_ids.move_ids.move_line_ids:
+                if move_line.state != "done" or not move_line.lot_id:
+                    continue
+                if move_line.location_dest_id.usage == "customer":
+                    quantities[move_line.lot_id.id] += move_line.quantity_product_uom
+                elif move_line.location_id.usage == "customer":
+                    quantities[move_line.lot_id.id] -= move_line.quantity_product_uom
+            rounding = line.product_id.uom_id.rounding
+            line.lot_ids = [
+                lot_id
+                for lot_id, quantity in quantities.items()
+                if float_compare(quantity, 0, precision_rounding=rounding) > 0
+            ]
+
+    @api.depends("sale_line_ids", "product_id")
+    def _compute_serial_from_sale(self):
+        for line in self:
+            line.serial_from_sale = (
+                bool(line.sale_line_ids) and line.product_id.type == "consu"
+            )
+
+    @api.depends("move_id.move_type", "company_id", "partner_id")
+    def _compute_serial_location_id(self):
+        warehouses = self.move_id._get_serial_warehouses()
+        no_warehouse = self.env["stock.warehouse"]
+        for line in self:
+            if line.move_id.move_type == "out_refund":
+                line.serial_location_id = line.move_id._get_serial_customer_location()
+            else:
+                line.serial_location_id = warehouses.get(
+                    line.company_id, no_warehouse
+                ).lot_stock_id
+
+    def _is_serial_line(self):
+        """Whether posting this line moves serials of its own (not via a sale)."""
+        self.ensure_one()
+        return (
+            self.display_type == "product"
+            and self.move_id.move_type in ("out_invoice", "out_refund")
+            and self.product_id.is_storable
+            and self.product_id.tracking in ("serial", "lot")
+            and not self.serial_from_sale
+        )
+
+    def _get_serial_line_label(self):
+        """How messages name the line: its description, or its product."""
+        self.ensure_one()
+        return self.name or self.product_id.display_name
+
+    def _allocate_serials(self):
+        """Which stock each line's serials take, or a UserError naming the lines.
+
+        Unique serials: one per unit, each in stock. Batch serials: taken in
+        order (first-expiring first, then by name) until the line's quantity is
+        covered; each must contribute. A serial never moved before (typed in the
+        picker on the spot) is taken from the picker's location: it is flagged
+        for investigation when the stock leaves.
+
+        :return: {line: [(lot, location, quantity)]} in the product's unit.
+        """
+        stock = self._get_serial_stock()
+        known = self.lot_ids._with_done_moves()
+        problems, expired, allocations = [], [], {}
+        used_unique = set()
+        for line in self.sorted(lambda line: (line.move_id.id, line.sequence, line.id)):
+            line_problems = line._check_serial_lots_belong()
+            if not line_problems:
+                if line.product_id.tracking == "serial":
+                    line_allocations, line_problems = line._allocate_unique_serials(
+                        stock, known, used_unique
+                    )
+                else:
+                    line_allocations, line_problems = line._allocate_batch_serials(
+                        stock, known
+                    )
+                allocations[line] = line_allocations
+            problems += line_problems
+            expired += line._get_expired_serials()
+        if expired:
+            problems += self._get_serial_expired_problems(expired)
+        if problems:
+            raise UserError(
+                self.env._(
+                    "The serial numbers of these invoice lines are not right:\n"
+                    "%(problems)s",
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+        return allocations
+
+    def _get_serial_stock(self):
+        """{lot id: {location: quantity}} of the lines' serials where they pick."""
+        # sudo: the check must see all the stock of the serials chosen, not only
+        # what the invoicing user may read; only quantities are used.
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("lot_id", "in", self.lot_ids.ids),
+                    ("location_id", "child_of", self.serial_location_id.ids),
+                    ("quantity", ">", 0),
+                ],
+                ["lot_id", "location_id"],
+                ["quantity:sum"],
+            )
+        )
+        stock = defaultdict(dict)
+        for lot, location, quantity in groups:
+            stock[lot.id][location] = quantity
+        return stock
+
+    def _check_serial_lots_belong(self):
+        """Problems with serials of another product or company on the line."""
+        self.ensure_one()
+        return [
+            self.env._(
+                "Line %(line)s: serial %(serial)s is not a serial of %(product)s in "
+                "%(company)s.",
+                line=self._get_serial_line_label(),
+                serial=lot.name,
+                product=self.product_id.display_name,
+                company=self.company_id.name,
+            )
+            for lot in self.lot_ids
+            if lot.product_id != self.product_id
+            or (lot.company_id and lot.company_id != self.company_id)
+        ]
+
+    def _take_serial_stock(self, stock, lot, wanted):
+        """Take up to `wanted` of the lot under the line's picker location.
+
+        :param stock: {lot id: {location: quantity}}, decreased by what is taken
+        :return: [(location, quantity)]
+        """
+        self.ensure_one()
+        rounding = self.product_id.uom_id.rounding
+        root_path = self.serial_location_id.parent_path
+        taken = []
+        for location, available in stock[lot.id].items():
+            if (
+                not location.parent_path.startswith(root_path)
+                or float_compare(available, 0, precision_rounding=rounding) <= 0
+            ):
+                continue
+            quantity = min(available, wanted)
+            stock[lot.id][location] -= quantity
+            wanted -= quantity
+            taken.append((location, quantity))
+            if float_is_zero(wanted, precision_rounding=rounding):
+                break
+        return taken
+
+    def _get_serial_line_quantity(self):
+        """The line's quantity in the product's unit."""
+        self.ensure_one()
+        return self.product_uom_id._compute_quantity(
+            self.quantity, self.product_id.uom_id
+        )
+
+    def _allocate_unique_serials(self, stock, known, used_unique):
+        """One unit of each serial; as many serials as units."""
+        self.ensure_one()
+        label = self._get_serial_line_label()
+        quantity = self._get_serial_line_quantity()
+        rounding = self.product_id.uom_id.rounding
+        if float_compare(len(self.lot_ids), quantity, precision_rounding=rounding):
+            return [], [
+                self.env._(
+                    "Line %(line)s: %(count)s unique serials chosen for a quantity of "
+                    "%(quantity)s. Choose exactly one serial per unit.",
+                    line=label,
+                    count=len(self.lot_ids),
+                    quantity=quantity,
+                )
+            ]
+        allocations, problems = [], []
+        for lot in self.lot_ids:
+            if lot in used_unique:
+                problems.append(
+                    self.env._(
+                        "Line %(line)s: unique serial %(serial)s is chosen more than "
+                        "once.",
+                        line=label,
+                        serial=lot.name,
+                    )
+                )
+                continue
+            used_unique.add(lot)
+            taken = self._take_serial_stock(stock, lot, 1.0)
+            if not float_compare(
+                sum(q for _l, q in taken), 1.0, precision_rounding=rounding
+            ):
+                allocations += [(lot, location, q) for location, q in taken]
+            elif lot not in known:
+                allocations.append((lot, self.serial_location_id, 1.0))
+            else:
+                problems.append(self._get_serial_unavailable_message(lot))
+        return allocations, problems
+
+    def _allocate_batch_serials(self, stock, known):
+        """Serials taken first-expiring first until the quantity is covered."""
+        self.ensure_one()
+        label = self._get_serial_line_label()
+        quantity = self._get_serial_line_quantity()
+        rounding = self.product_id.uom_id.rounding
+        remaining = quantity
+        allocations, problems = [], []
+        ordered = self.lot_ids.sorted(
+            lambda lot: (lot.expiration_date or datetime.max, lot.name, lot.id)
+        )
+        for lot in ordered:
+            if float_compare(remaining, 0, precision_rounding=rounding) <= 0:
+                problems.append(
+                    self.env._(
+                        "Line %(line)s: serial %(serial)s is not needed, the serials "
+                        "before it already cover the quantity. Remove it.",
+                        line=label,
+                        serial=lot.name,
+                    )
+                )
+                continue
+            taken = self._take_serial_stock(stock, lot, remaining)
+            if taken:
+                allocations += [(lot, location, q) for location, q in taken]
+                remaining -= sum(q for _l, q in taken)
+            elif lot not in known:
+                allocations.append((lot, self.serial_location_id, remaining))
+                remaining = 0.0
+            else:
+                problems.append(self._get_serial_unavailable_message(lot))
+                remaining = 0.0  # reported; don't also complain of coverage
+        if float_compare(remaining, 0, precision_rounding=rounding) > 0:
+            problems.append(
+                self.env._(
+                    "Line %(line)s: the serials chosen hold %(available)s %(uom)s, "
+                    "less than the %(quantity)s %(uom)s of the line. Add serials.",
+                    line=label,
+                    available=quantity - remaining,
+                    quantity=quantity,
+                    uom=self.product_id.uom_id.name,
+                )
+            )
+        return allocations, problems
+
+    def _get_expired_serials(self):
+        """[(line, lot)] of expired serials sold on this line (invoices only)."""
+        self.ensure_one()
+        if self.move_id.move_type != "out_invoice":
+            return []
+        now = fields.Datetime.now()
+        return [
+            (self, lot)
+            for lot in self.lot_ids
+            if lot.expiration_date and lot.expiration_date <= now
+        ]
+
+    def _get_serial_unavailable_message(self, lot):
+        self.ensure_one()
+        return self.env._(
+            "Line %(line)s: serial %(serial)s is not available in %(location)s "
+            "(already sold, written off, or held elsewhere).",
+            line=self._get_serial_line_label(),
+            serial=lot.name,
+            location=self.serial_location_id.display_name,
+        )
+
+    def _get_serial_expired_problems(self, expired):
+        """Expired serials are refused unless a stock manager confirmed them."""
+        # sudo: the confirmation field is only readable by stock managers, but
+        # every poster must be held to it.
+        confirmed = {
+            move
+            for move in {line.move_id for line, _lot in expired}
+            if move.sudo().allow_expired_serials
+        }
+        problems = [
+            self.env._(
+                "Line %(line)s: serial %(serial)s expired on %(date)s.",
+                line=line._get_serial_line_label(),
+                serial=lot.name,
+                date=format_date(self.env, lot.expiration_date),
+            )
+            for line, lot in expired
+            if line.move_id not in confirmed
+        ]
+        if problems:
+            problems.append(
+                self.env._(
+                    "Expired serials can only be sold with a stock manager's "
+                    'confirmation: a stock manager ticks "Sell Expired Serials" on '
+                    "the invoice (Other Info tab) and posts it."
+                )
+            )
+        return problems

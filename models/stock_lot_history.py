@@ -1,0 +1,253 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools import SQL, drop_view_if_exists
+
+HISTORY_KINDS = [
+    ("receipt", "Receipt"),
+    ("invoice", "Invoice"),
+    ("delivery", "Delivery"),
+    ("transfer", "Transfer"),
+    ("write_off", "Write-off"),
+    ("correction", "Correction"),
+    ("return", "Return"),
+    ("adjustment", "Inventory adjustment"),
+    ("credit_note", "Credit note"),
+]
+
+
+class StockLotHistory(models.Model):
+    """The story of a serial: one row per done stock move line carrying it.
+
+    A read-only SQL view over the done move lines, so the timeline is always
+    what the stock really did (nothing to keep in sync, nothing to migrate).
+    """
+
+    _name = "stock.lot.history"
+    _description = "Serial Number History"
+    _auto = False
+    _order = "date, id"
+    _rec_name = "reference"
+    _check_company_auto = True
+    # What the view reads: pending changes to these are flushed before a search.
+    _depends = {
+        "stock.move.line": [
+            "lot_id",
+            "product_id",
+            "date",
+            "state",
+            "move_id",
+            "location_id",
+            "location_dest_id",
+            "quantity_product_uom",
+            "company_id",
+            "reference",
+        ],
+        "stock.move": [
+            "picking_id",
+            "scrap_id",
+            "origin_returned_move_id",
+            "partner_id",
+            "reference",
+            "serial_operation",
+        ],
+        "stock.location": ["usage", "scrap_location"],
+        "stock.picking": ["name", "partner_id"],
+        "stock.scrap": ["name"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["uom_id"],
+        "account.move": ["move_type", "serial_picking_ids"],
+    }
+
+    lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    date = fields.Datetime(readonly=True)
+    kind = fields.Selection(HISTORY_KINDS, string="Event", readonly=True)
+    reference = fields.Char(readonly=True)
+    move_id = fields.Many2one("stock.move", string="Stock Move", readonly=True)
+    picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
+    scrap_id = fields.Many2one("stock.scrap", string="Write-off", readonly=True)
+    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    location_id = fields.Many2one("stock.location", string="From", readonly=True)
+    location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
+    quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
+    product_uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+
+    def init(self):
+        drop_view_if_exists(self.env.cr, self._table)
+        # Once every table of the registry exists: the view reads the link
+        # between invoices and transfers, made by another model of the addon.
+        self.pool.post_init(self._create_view)
+
+    def _create_view(self):
+        drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE VIEW %s AS (SELECT %s FROM %s WHERE %s)",
+                SQL.identifier(self._table),
+                self._select_sql(),
+                self._from_sql(),
+                self._where_sql(),
+            )
+        )
+
+    # The view's parts are methods so that other addons can extend them (add a
+    # column, a join or an event kind) without rewriting the whole query.
+    @api.model
+    def _select_sql(self):
+        return SQL(
+            """
+            line.id AS id,
+            line.lot_id AS lot_id,
+            line.product_id AS product_id,
+            line.date AS date,
+            %(kind)s AS kind,
+            COALESCE(picking.name, scrap.name, move.reference, line.reference) AS reference,
+            move.id AS move_id,
+            move.picking_id AS picking_id,
+            move.scrap_id AS scrap_id,
+            %(invoice)s AS invoice_id,
+            line.location_id AS location_id,
+            line.location_dest_id AS location_dest_id,
+            line.quantity_product_uom AS quantity,
+            template.uom_id AS product_uom_id,
+            COALESCE(picking.partner_id, move.partner_id) AS partner_id,
+            line.company_id AS company_id
+            """,
+            kind=self._kind_sql(),
+            invoice=self._invoice_id_sql(),
+        )
+
+    @api.model
+    def _from_sql(self):
+        return SQL(
+            """
+            stock_move_line line
+            JOIN stock_move move ON move.id = line.move_id
+            JOIN stock_location source ON source.id = line.location_id
+            JOIN stock_location destination ON destination.id = line.location_dest_id
+            JOIN product_product product ON product.id = line.product_id
+            JOIN product_template template ON template.id = product.product_tmpl_id
+            LEFT JOIN stock_picking picking ON picking.id = move.picking_id
+            LEFT JOIN stock_scrap scrap ON scrap.id = move.scrap_id
+            """
+        )
+
+    @api.model
+    def _where_sql(self):
+        return SQL("line.state = 'done' AND line.lot_id IS NOT NULL")
+
+    @api.model
+    def _kind_sql(self):
+        """The event kind of a done move line, first matching rule wins.
+
+        A correction (made of a write-off and a receipt) comes first; then
+        returns, including those undoing an invoice's delivery; then transfers
+        made by posting credit notes and invoices; then the locations the
+        serial left and reached.
+        """
+        return SQL(
+            """
+            CASE
+                WHEN %(correction)s THEN 'correction'
+                WHEN move.origin_returned_move_id IS NOT NULL THEN 'return'
+                WHEN %(credit_note)s THEN 'credit_note'
+                WHEN %(invoice)s THEN 'invoice'
+                WHEN move.scrap_id IS NOT NULL OR destination.scrap_location THEN 'write_off'
+                WHEN destination.usage = 'customer' THEN 'delivery'
+                WHEN source.usage = 'customer' OR destination.usage = 'supplier'
+                    THEN 'return'
+                WHEN source.usage = 'supplier' THEN 'receipt'
+                WHEN source.usage = 'inventory' OR destination.usage = 'inventory'
+                    THEN 'adjustment'
+                ELSE 'transfer'
+            END
+            """,
+            correction=self._is_correction_sql(),
+            credit_note=self._is_credit_note_sql(),
+            invoice=self._is_invoice_sql(),
+        )
+
+    @api.model
+    def _is_correction_sql(self):
+        """Condition on `move` for the write-off and receipt of a correction."""
+        return SQL("move.serial_operation = 'correction'")
+
+    @api.model
+    def _is_credit_note_sql(self):
+        """Condition on `move` for serials received back by a credit note."""
+        return self._invoice_transfer_sql("out_refund")
+
+    @api.model
+    def _is_invoice_sql(self):
+        """Condition on `move` for serials delivered by posting an invoice."""
+        return self._invoice_transfer_sql("out_invoice")
+
+    @api.model
+    def _invoice_transfer_sql(self, move_type):
+        """Whether `move` belongs to a transfer made by an invoice of that type."""
+        relation = self._get_invoice_transfer_relation()
+        if not relation:
+            return SQL("FALSE")
+        table, invoice_column, picking_column = relation
+        return SQL(
+            """EXISTS (
+                SELECT 1
+                  FROM %(table)s rel
+                  JOIN account_move invoice ON invoice.id = rel.%(invoice)s
+                 WHERE rel.%(picking)s = move.picking_id
+                   AND invoice.move_type = %(move_type)s
+            )""",
+            table=SQL.identifier(table),
+            invoice=SQL.identifier(invoice_column),
+            picking=SQL.identifier(picking_column),
+            move_type=move_type,
+        )
+
+    @api.model
+    def _invoice_id_sql(self):
+        """The invoice (or credit note) whose posting made the transfer."""
+        relation = self._get_invoice_transfer_relation()
+        if not relation:
+            return SQL("NULL::integer")
+        table, invoice_column, picking_column = relation
+        return SQL(
+            "(SELECT MIN(rel.%(invoice)s) FROM %(table)s rel "
+            "WHERE rel.%(picking)s = move.picking_id)",
+            table=SQL.identifier(table),
+            invoice=SQL.identifier(invoice_column),
+            picking=SQL.identifier(picking_column),
+        )
+
+    @api.model
+    def _get_invoice_transfer_relation(self):
+        """(table, invoice column, transfer column) linking invoices to the
+        transfers their posting made, or None without that link."""
+        field = self.env["account.move"]._fields.get("serial_picking_ids")
+        if not field or field.type != "many2many":
+            return None
+        return field.relation, field.column1, field.column2
+
+    def action_open_document(self):
+        """Open the document behind this event (invoice, transfer, write-off)."""
+        self.ensure_one()
+        document = self._get_document()
+        document.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "views": [(False, "form")],
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _get_document(self):
+        """The record users know this event by, most specific first; the
+        stock move itself when it has no document of its own."""
+        self.ensure_one()
+        if self.kind in ("invoice", "credit_note") and self.invoice_id:
+            return self.invoice_id
+        return self.scrap_id or self.picking_id or self.move_id

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# `make bench`: posting a customer invoice of 500 unique serials against
+# validating Odoo's own delivery of 500 serials, on a throw-away database made
+# from the test template (see tools/odoo_tests.py), with the addon installed.
+# Prints the table and writes it, with the date and machine, to bench/README.md.
+# Not part of `make test`. BENCH_SERIALS and BENCH_ROUNDS change the size.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+env_file="$(bash "$here/bootstrap.sh")"
+# shellcheck disable=SC1090
+source "$env_file"
+export PGHOST PGPORT PGUSER PGPASSWORD
+"$VENV/bin/python" - "$env_file" "$here" <<'PY'
+import datetime
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+cfg_path, tools = sys.argv[1:3]
+sys.path.insert(0, tools)
+import odoo_tests as harness  # noqa: E402  (the test harness: template, databases)
+
+cfg = harness.read_env(cfg_path)
+template = harness.ensure_template(cfg)
+database = f"pst_bench_{os.getpid()}"
+harness.drop_database(cfg, database)
+subprocess.run(["createdb", "-T", template, database], env=harness.pg_env(cfg), check=True)
+try:
+    print(f"[bench] installing {cfg['MODULE']} on {database}", flush=True)
+    install = subprocess.run(
+        harness.odoo_cmd(cfg, database, "-i", cfg["MODULE"], f"--http-port={harness.free_port()}",
+                         "--log-level=warn"),
+        capture_output=True, text=True, check=False,
+    )
+    if install.returncode:
+        sys.exit(install.stdout[-3000:] + install.stderr[-3000:])
+    script = Path(cfg["REPO"], "bench", "bench_invoice_post.py").read_text("utf-8")
+    print("[bench] running bench/bench_invoice_post.py (a few minutes)", flush=True)
+    run = subprocess.run(
+        [f"{cfg['VENV']}/bin/python", f"{cfg['ODOO_SRC']}/odoo-bin", "shell",
+         "-c", cfg["ODOO_CONF"], "-d", database, "--no-http", "--log-level=warn"],
+        input=script, capture_output=True, text=True, check=False,
+    )
+    output = run.stdout.strip()
+    print(output)
+    if run.returncode or "ratio" not in output:
+        sys.exit(run.stderr[-5000:])
+finally:
+    harness.drop_database(cfg, database)
+
+cpu = next(
+    (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+     if line.startswith("model name")),
+    platform.processor() or "unknown",
+)
+now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+readme = Path(cfg["REPO"], "bench", "README.md")
+readme.write_text(
+    "# Benchmark: posting an invoice of serials vs a native delivery\n\n"
+    "`make bench` (tools/bench.sh) runs `bench/bench_invoice_post.py` under `odoo-bin shell`\n"
+    "on a throw-away database made from the test template, with the addon installed, as\n"
+    "the admin user. Same product, same stock, same run; each round delivers 500 serials\n"
+    "through a native delivery and 500 others through a posted customer invoice\n"
+    "(alternating which goes first); medians over the rounds after one warm-up round.\n\n"
+    "- native validate: `button_validate()` of a delivery whose 500 lines are already set;\n"
+    "- native create+validate: creating that delivery with its lines, then validating it;\n"
+    "- invoice post: `action_post()` of a draft invoice whose line holds the 500 serials\n"
+    "  (checks, accounting, and the delivery it creates and validates).\n\n"
+    "Goal: invoice post <= 1.2 x native validate.\n\n"
+    f"## Last run: {now}\n\n"
+    f"Machine: {os.cpu_count()} CPUs (nproc {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), "
+    f"{cpu}; Python {platform.python_version()}; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}.\n\n"
+    "```\n" + output + "\n```\n",
+    encoding="utf-8",
+)
+print(f"[bench] results written to {readme}")
+PY
+
+# Serial Number Enquiry at 1,000,000 serials against Odoo's list, and the cost
+# of the addon on a receipt of 1,000 serials (bench/bench_enquiry.py). Its
+# million-serial database is built once and kept; it writes its own section
+# of bench/README.md.
+"$VENV/bin/python" "$here/../bench/bench_enquiry.py" "$env_file"
