@@ -8,9 +8,8 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, formatLang
 from odoo.osv import expression
-from odoo.tools import split_every
+from odoo.tools import SQL, format_date, formatLang, split_every
 from odoo.tools.sql import create_index, create_unique_index, index_exists
 
 # C0 and C1 control characters (tab, newline, NUL, DEL...) never belong in a
@@ -605,7 +604,6 @@ class StockLot(models.Model):
     )
     current_location_id = fields.Many2one(
         "stock.location",
-        string="Current Location",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -613,7 +611,6 @@ class StockLot(models.Model):
     )
     customer_id = fields.Many2one(
         "res.partner",
-        string="Customer",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -646,10 +643,10 @@ class StockLot(models.Model):
         compute="_compute_days_left",
         help="Days until the expiration date (negative once expired).",
     )
-    product_tracking = fields.Selection(related="product_id.tracking", string="Tracking")
-    history_ids = fields.One2many(
-        "stock.lot.history", "lot_id", string="History", readonly=True
+    product_tracking = fields.Selection(
+        related="product_id.tracking", string="Tracking"
     )
+    history_ids = fields.One2many("stock.lot.history", "lot_id", readonly=True)
     invoice_number = fields.Char(
         compute="_compute_invoice_number",
         search="_search_invoice_number",
@@ -692,11 +689,10 @@ class StockLot(models.Model):
             lot.warranty_days_left = (
                 (lot.warranty_end_date - today).days if lot.warranty_end_date else 0
             )
-            lot.expiry_days_left = (
-                (fields.Datetime.context_timestamp(lot, lot.expiration_date).date() - today).days
-                if lot.expiration_date
-                else 0
+            expiry_day = lot.expiration_date and (
+                fields.Datetime.context_timestamp(lot, lot.expiration_date).date()
             )
+            lot.expiry_days_left = (expiry_day - today).days if expiry_day else 0
 
     def _compute_invoice_number(self):
         invoices = self._get_customer_invoices()
@@ -727,7 +723,9 @@ class StockLot(models.Model):
                 )
             )
         if not relation:
-            return expression.FALSE_DOMAIN if in_operator == "in" else expression.TRUE_DOMAIN
+            if in_operator == "in":
+                return expression.FALSE_DOMAIN
+            return expression.TRUE_DOMAIN
         # sudo: stock users find serials by invoice number without reading
         # invoices; only serial ids come out, of the user's companies.
         invoices = self.env["account.move"].sudo()._search(invoice_domain)
@@ -751,15 +749,14 @@ class StockLot(models.Model):
         """Open the serial's enquiry: its facts, warranty, expiry and history."""
         self.ensure_one()
         self.check_access("read")
+        view = self.env.ref("product_serial_tracking.stock_lot_enquiry_view_form")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Serial %(serial)s", serial=self.display_name),
             "res_model": "stock.lot",
             "res_id": self.id,
             "view_mode": "form",
-            "views": [
-                (self.env.ref("product_serial_tracking.stock_lot_enquiry_view_form").id, "form")
-            ],
+            "views": [(view.id, "form")],
             "target": "current",
             "context": {"create": False},
         }
@@ -795,7 +792,14 @@ class StockLot(models.Model):
             ("stock.quant", ["lot_id", "quantity", "location_id"]),
             (
                 "stock.move.line",
-                ["lot_id", "state", "date", "move_id", "location_id", "location_dest_id"],
+                [
+                    "lot_id",
+                    "state",
+                    "date",
+                    "move_id",
+                    "location_id",
+                    "location_dest_id",
+                ],
             ),
             ("stock.move", ["scrap_id", "partner_id", "picking_id", "state"]),
             ("stock.picking", ["partner_id"]),
@@ -828,14 +832,16 @@ class StockLot(models.Model):
                  WHERE quant.lot_id = ANY(%(ids)s)
                    AND quant.quantity > 0
                    AND (location.usage = 'internal'
-                        OR (location.usage = 'transit' AND location.company_id IS NOT NULL))
+                        OR (location.usage = 'transit'
+                            AND location.company_id IS NOT NULL))
               GROUP BY quant.lot_id
             ),
             lines AS (
                 SELECT line.lot_id,
                        line.date,
                        line.id,
-                       move.scrap_id IS NOT NULL OR destination.scrap_location AS written_off,
+                       move.scrap_id IS NOT NULL
+                           OR destination.scrap_location AS written_off,
                        destination.usage = 'customer' AS at_customer,
                        source.usage = 'customer' OR destination.usage = 'customer'
                            AS customer_move,
@@ -844,7 +850,8 @@ class StockLot(models.Model):
                   JOIN stock_move move ON move.id = line.move_id
                   LEFT JOIN stock_picking picking ON picking.id = move.picking_id
                   JOIN stock_location source ON source.id = line.location_id
-                  JOIN stock_location destination ON destination.id = line.location_dest_id
+                  JOIN stock_location destination
+                       ON destination.id = line.location_dest_id
                  WHERE line.lot_id = ANY(%(ids)s) AND line.state = 'done'
             ),
             last_move AS (
@@ -853,7 +860,8 @@ class StockLot(models.Model):
               ORDER BY lot_id, date DESC, id DESC
             ),
             last_customer_move AS (
-                SELECT DISTINCT ON (lot_id) lot_id, date, at_customer AS delivered, partner_id
+                SELECT DISTINCT ON (lot_id)
+                       lot_id, date, at_customer AS delivered, partner_id
                   FROM lines
                  WHERE customer_move
               ORDER BY lot_id, date DESC, id DESC
@@ -874,7 +882,8 @@ class StockLot(models.Model):
                             THEN last_customer_move.partner_id END AS customer_id,
                        last_move.date AS last_move_date,
                        CASE WHEN last_customer_move.delivered
-                            THEN last_customer_move.date::date END AS warranty_start_date
+                            THEN last_customer_move.date::date
+                       END AS warranty_start_date
                   FROM unnest(%(ids)s::int[]) AS target(id)
              LEFT JOIN stock ON stock.lot_id = target.id
              LEFT JOIN last_move ON last_move.lot_id = target.id
@@ -885,7 +894,8 @@ class StockLot(models.Model):
                   FROM facts
                   JOIN stock_lot lot ON lot.id = facts.id
                   JOIN product_product product ON product.id = lot.product_id
-                  JOIN product_template template ON template.id = product.product_tmpl_id
+                  JOIN product_template template
+                       ON template.id = product.product_tmpl_id
             )
             UPDATE stock_lot lot
                SET serial_state = new_facts.serial_state,
@@ -933,14 +943,16 @@ class StockLot(models.Model):
                 UPDATE stock_lot lot
                    SET warranty_end_date = %(warranty_end)s
                   FROM product_product product
-                  JOIN product_template template ON template.id = product.product_tmpl_id
+                  JOIN product_template template
+                       ON template.id = product.product_tmpl_id
                  WHERE lot.product_id = product.id
                    AND template.id = ANY(%(templates)s)
                    AND lot.warranty_start_date IS NOT NULL
                    AND lot.warranty_end_date IS DISTINCT FROM %(warranty_end)s
                 """,
                 warranty_end=self._warranty_end_sql(
-                    SQL("lot.warranty_start_date"), SQL("template.serial_warranty_months")
+                    SQL("lot.warranty_start_date"),
+                    SQL("template.serial_warranty_months"),
                 ),
                 templates=templates.ids,
             )
@@ -956,11 +968,14 @@ class StockLot(models.Model):
         # sudo: the enquiry names the invoices of a serial to stock users who
         # may not read invoices; only the numbers of the user's companies.
         self.env["account.move.line"].sudo().flush_model()
-        self.env["account.move"].sudo().flush_model(["name", "move_type", "state", "company_id"])
+        self.env["account.move"].sudo().flush_model(
+            ["name", "move_type", "state", "company_id"]
+        )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT rel.%(lot)s, ARRAY_AGG(DISTINCT invoice.name ORDER BY invoice.name)
+                SELECT rel.%(lot)s,
+                       ARRAY_AGG(DISTINCT invoice.name ORDER BY invoice.name)
                   FROM %(table)s rel
                   JOIN account_move_line line ON line.id = rel.%(line)s
                   JOIN account_move invoice ON invoice.id = line.move_id

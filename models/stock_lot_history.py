@@ -60,20 +60,20 @@ class StockLotHistory(models.Model):
     }
 
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     date = fields.Datetime(readonly=True)
     kind = fields.Selection(HISTORY_KINDS, string="Event", readonly=True)
     reference = fields.Char(readonly=True)
     move_id = fields.Many2one("stock.move", string="Stock Move", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
     scrap_id = fields.Many2one("stock.scrap", string="Write-off", readonly=True)
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    invoice_id = fields.Many2one("account.move", readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     product_uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
         drop_view_if_exists(self.env.cr, self._table)
@@ -104,7 +104,8 @@ class StockLotHistory(models.Model):
             line.product_id AS product_id,
             line.date AS date,
             %(kind)s AS kind,
-            COALESCE(picking.name, scrap.name, move.reference, line.reference) AS reference,
+            COALESCE(picking.name, scrap.name, move.reference, line.reference)
+                AS reference,
             move.id AS move_id,
             move.picking_id AS picking_id,
             move.scrap_id AS scrap_id,
@@ -155,7 +156,8 @@ class StockLotHistory(models.Model):
                 WHEN move.origin_returned_move_id IS NOT NULL THEN 'return'
                 WHEN %(credit_note)s THEN 'credit_note'
                 WHEN %(invoice)s THEN 'invoice'
-                WHEN move.scrap_id IS NOT NULL OR destination.scrap_location THEN 'write_off'
+                WHEN move.scrap_id IS NOT NULL OR destination.scrap_location
+                    THEN 'write_off'
                 WHEN destination.usage = 'customer' THEN 'delivery'
                 WHEN source.usage = 'customer' OR destination.usage = 'supplier'
                     THEN 'return'

@@ -28,7 +28,7 @@ class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
     def init(self):
-        super().init()
+        result = super().init()
         create_index(
             self.env.cr,
             DONE_LOT_LINES_INDEX,
@@ -36,6 +36,7 @@ class StockMoveLine(models.Model):
             ["lot_id", "date DESC", "id DESC"],
             where="state = 'done' AND lot_id IS NOT NULL",
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

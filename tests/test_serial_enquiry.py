@@ -40,7 +40,9 @@ class EnquiryCase(SerialTrackingCase):
     def _search_arch(self, env=None):
         env = env or self.env
         view = env.ref(SEARCH_VIEW)
-        arch = env["stock.lot"].get_views([(view.id, "search")])["views"]["search"]["arch"]
+        arch = env["stock.lot"].get_views([(view.id, "search")])["views"]["search"][
+            "arch"
+        ]
         return etree.fromstring(arch)
 
     def _filter_domain(self, name):
@@ -202,7 +204,9 @@ class TestSerialEnquiry(EnquiryCase):
             self._deliver(self.laptop, [(lot, 1)])
             lot.invalidate_recordset()
             self.assertEqual(lot.warranty_end_date, date(2028, 6, 1))
-            self.assertEqual(lot.warranty_days_left, (date(2028, 6, 1) - date(2026, 6, 1)).days)
+            self.assertEqual(
+                lot.warranty_days_left, (date(2028, 6, 1) - date(2026, 6, 1)).days
+            )
             lot.expiration_date = datetime(2026, 6, 11, 12, 0)
             self.assertEqual(lot.expiry_days_left, 10)
 
@@ -214,9 +218,10 @@ class TestSerialEnquiry(EnquiryCase):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE stock_lot SET serial_state = 'not_in_stock', current_location_id "
-                "= NULL, customer_id = NULL, last_move_date = NULL, warranty_start_date "
-                "= NULL, warranty_end_date = NULL WHERE id IN %s",
+                "UPDATE stock_lot SET serial_state = 'not_in_stock', "
+                "current_location_id = NULL, customer_id = NULL, "
+                "last_move_date = NULL, warranty_start_date = NULL, "
+                "warranty_end_date = NULL WHERE id IN %s",
                 (old_1.id, old_2.id),
             )
         )
@@ -254,7 +259,9 @@ class TestSerialEnquiry(EnquiryCase):
 
     def test_action_serial_enquiry_refused_without_access(self):
         self._receive(self.laptop, [("SN-X", 1)])
-        outsider = new_test_user(self.env, login="enquiry_outsider", groups="base.group_portal")
+        outsider = new_test_user(
+            self.env, login="enquiry_outsider", groups="base.group_portal"
+        )
         with self.assertRaises(AccessError):
             self._lot("SN-X").with_user(outsider).action_serial_enquiry()
 
@@ -262,9 +269,12 @@ class TestSerialEnquiry(EnquiryCase):
         action = self.env.ref(ACTION)
         menu = self.env.ref("product_serial_tracking.stock_lot_enquiry_menu")
         self.assertEqual(menu.action, action)
-        self.assertEqual(menu.parent_id, self.env.ref("stock.menu_stock_inventory_control"))
+        self.assertEqual(
+            menu.parent_id, self.env.ref("stock.menu_stock_inventory_control")
+        )
         self.assertIn(
-            menu.id, self.env["ir.ui.menu"].with_user(self.stock_user)._visible_menu_ids()
+            menu.id,
+            self.env["ir.ui.menu"].with_user(self.stock_user)._visible_menu_ids(),
         )
         self.assertEqual(action.res_model, "stock.lot")
 
@@ -275,9 +285,9 @@ class TestSerialEnquiry(EnquiryCase):
             self._receive(self.laptop, [("SN-NEWEST", 1)])
         never = self._create_lot(self.laptop, "SN-NEVER")
         arch = etree.fromstring(
-            self.env["stock.lot"].get_views([(self.env.ref(LIST_VIEW).id, "list")])["views"][
-                "list"
-            ]["arch"]
+            self.env["stock.lot"].get_views([(self.env.ref(LIST_VIEW).id, "list")])[
+                "views"
+            ]["list"]["arch"]
         )
         order = arch.get("default_order")
         self.assertEqual(order, "last_move_date desc, id desc")
@@ -335,9 +345,12 @@ class TestSerialEnquirySearch(EnquiryCase):
     def test_search_serial_name_partial_and_exact(self):
         self.assertEqual(self._found(self._field_domain("name", "1001")), self.lot_1001)
         self.assertEqual(
-            self._found(self._field_domain("name", "abc-")), self.lot_1001 | self.lot_1002
+            self._found(self._field_domain("name", "abc-")),
+            self.lot_1001 | self.lot_1002,
         )
-        self.assertEqual(self._found(self._field_domain("name", "XYZ-2002")), self.lot_2002)
+        self.assertEqual(
+            self._found(self._field_domain("name", "XYZ-2002")), self.lot_2002
+        )
         self.assertFalse(self._found(self._field_domain("name", "NOPE-9")))
 
     def test_search_product_customer_reference(self):
@@ -346,11 +359,15 @@ class TestSerialEnquirySearch(EnquiryCase):
             self.all_lots,
         )
         self.assertEqual(
-            self._found(self._field_domain("customer_id", "Serial Customer"), self.all_lots),
+            self._found(
+                self._field_domain("customer_id", "Serial Customer"), self.all_lots
+            ),
             self.lot_1002,
         )
         self.lot_2002.ref = "VENDOR-77"
-        self.assertEqual(self._found(self._field_domain("ref", "VENDOR-77")), self.lot_2002)
+        self.assertEqual(
+            self._found(self._field_domain("ref", "VENDOR-77")), self.lot_2002
+        )
         # The reference of a document in the serial's history.
         self.assertEqual(
             self._found(self._field_domain("ref", self.delivery.name), self.all_lots),
@@ -366,7 +383,8 @@ class TestSerialEnquirySearch(EnquiryCase):
             self._found(self._filter_domain("delivered"), self.all_lots), self.lot_1002
         )
         self.assertEqual(
-            self._found(self._filter_domain("written_off"), self.all_lots), self.lot_2001
+            self._found(self._filter_domain("written_off"), self.all_lots),
+            self.lot_2001,
         )
 
     def test_expiry_filters(self):
@@ -374,22 +392,29 @@ class TestSerialEnquirySearch(EnquiryCase):
         self.lot_1001.expiration_date = now - timedelta(days=1)
         self.lot_2002.expiration_date = now + timedelta(days=10)
         self.lot_1002.expiration_date = now + timedelta(days=45)
-        self.assertEqual(self._found(self._filter_domain("expired"), self.all_lots), self.lot_1001)
         self.assertEqual(
-            self._found(self._filter_domain("expiring_soon"), self.all_lots), self.lot_2002
+            self._found(self._filter_domain("expired"), self.all_lots), self.lot_1001
+        )
+        self.assertEqual(
+            self._found(self._filter_domain("expiring_soon"), self.all_lots),
+            self.lot_2002,
         )
 
     def test_to_investigate_and_under_warranty_filters(self):
         self.lot_2002.sudo().to_investigate = True
         self.assertEqual(
-            self._found(self._filter_domain("to_investigate"), self.all_lots), self.lot_2002
+            self._found(self._filter_domain("to_investigate"), self.all_lots),
+            self.lot_2002,
         )
         self.assertEqual(
-            self._found(self._filter_domain("under_warranty"), self.all_lots), self.lot_1002
+            self._found(self._filter_domain("under_warranty"), self.all_lots),
+            self.lot_1002,
         )
         # A warranty that has ended is not "under warranty".
         self.lot_1002.warranty_end_date = date.today() - relativedelta(days=1)
-        self.assertFalse(self._found(self._filter_domain("under_warranty"), self.all_lots))
+        self.assertFalse(
+            self._found(self._filter_domain("under_warranty"), self.all_lots)
+        )
 
     def _filter_groups(self):
         """The names of the filters the web client OR-s together."""
@@ -415,9 +440,14 @@ class TestSerialEnquirySearch(EnquiryCase):
             ],
         )
         # In stock + Written off, as the web client combines them.
-        domain = ["|", *self._filter_domain("in_stock"), *self._filter_domain("written_off")]
+        domain = [
+            "|",
+            *self._filter_domain("in_stock"),
+            *self._filter_domain("written_off"),
+        ]
         self.assertEqual(
-            self._found(domain, self.all_lots), self.lot_1001 | self.lot_2002 | self.lot_2001
+            self._found(domain, self.all_lots),
+            self.lot_1001 | self.lot_2002 | self.lot_2001,
         )
 
     def test_group_by_product_status_location(self):
@@ -426,14 +456,20 @@ class TestSerialEnquirySearch(EnquiryCase):
             safe_eval(node.get("context"))["group_by"]
             for node in arch.xpath("//group/filter")
         }
-        self.assertEqual(group_bys, {"product_id", "serial_state", "current_location_id"})
+        self.assertEqual(
+            group_bys, {"product_id", "serial_state", "current_location_id"}
+        )
         groups = self.env["stock.lot"].web_read_group(
             [("id", "in", self.all_lots.ids)], ["serial_state"], ["serial_state"]
         )["groups"]
-        counts = {group["serial_state"]: group["serial_state_count"] for group in groups}
+        counts = {
+            group["serial_state"]: group["serial_state_count"] for group in groups
+        }
         self.assertEqual(counts, {"in_stock": 2, "delivered": 1, "written_off": 1})
         groups = self.env["stock.lot"].web_read_group(
-            [("id", "in", self.all_lots.ids)], ["current_location_id"], ["current_location_id"]
+            [("id", "in", self.all_lots.ids)],
+            ["current_location_id"],
+            ["current_location_id"],
         )["groups"]
         counts = {
             group["current_location_id"] and group["current_location_id"][0]: group[
@@ -458,7 +494,9 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
     def setUp(self):
         super().setUp()
         with freeze_time("2026-01-05 09:00:00"):
-            self._receive(self.laptop, [("INV-SN-1", 1), ("INV-SN-2", 1), ("INV-SN-3", 1)])
+            self._receive(
+                self.laptop, [("INV-SN-1", 1), ("INV-SN-2", 1), ("INV-SN-3", 1)]
+            )
         self.sn_1, self.sn_2, self.sn_3 = (
             self._lot("INV-SN-1"),
             self._lot("INV-SN-2"),
@@ -479,6 +517,10 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
         )
         self.assertEqual(self.sn_1.invoice_number, invoice.name)
         invoice.button_draft()
+        # Reset to draft returns the serial: a return in its history.
+        self.assertEqual(
+            self.sn_1.history_ids.mapped("kind"), ["receipt", "invoice", "return"]
+        )
         self.assertEqual(
             self._facts(self.sn_1),
             {
@@ -492,7 +534,9 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
     def test_credit_note_takes_the_serial_back(self):
         invoice = self._invoice([(self.laptop, 1, self.sn_2)], post=True)
         self.assertEqual(self.sn_2.customer_id, self.partner)
-        refund = self._invoice([(self.laptop, 1, self.sn_2)], move_type="out_refund", post=True)
+        refund = self._invoice(
+            [(self.laptop, 1, self.sn_2)], move_type="out_refund", post=True
+        )
         self.assertTrue(refund.serial_picking_ids)
         self.assertEqual(
             self._facts(self.sn_2),
@@ -506,6 +550,11 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
         self.assertEqual(
             set(self.sn_2.invoice_number.split(", ")), {invoice.name, refund.name}
         )
+        events = self.sn_2.history_ids
+        self.assertEqual(events.mapped("kind"), ["receipt", "invoice", "credit_note"])
+        self.assertEqual(events[1].invoice_id, invoice)
+        self.assertEqual(events[2].invoice_id, refund)
+        self.assertEqual(events[2].action_open_document()["res_id"], refund.id)
 
     def test_search_by_invoice_number(self):
         invoice = self._invoice([(self.laptop, 2, self.sn_1 | self.sn_3)], post=True)
@@ -519,7 +568,8 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
         # A stock user without accounting rights finds them too.
         stock_user = self._create_user("enquiry_stock_only", "stock.group_stock_user")
         self.assertEqual(
-            self.env["stock.lot"].with_user(stock_user).search(domain), self.sn_1 | self.sn_3
+            self.env["stock.lot"].with_user(stock_user).search(domain),
+            self.sn_1 | self.sn_3,
         )
         self.assertFalse(self._found(self._field_domain("invoice_number", "NO/SUCH/1")))
 
@@ -549,7 +599,9 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
         History = self.env["stock.lot.history"].with_user(self.invoicing_user)
         self.assertEqual(History.search([]).lot_id, self.sn_1)
         self.assertFalse(self.sn_3.with_user(self.invoicing_user).history_ids)
-        other_event = self.env["stock.lot.history"].search([("lot_id", "=", self.sn_3.id)])
+        other_event = self.env["stock.lot.history"].search(
+            [("lot_id", "=", self.sn_3.id)]
+        )
         self.assertTrue(other_event)
         with self.assertRaises(AccessError):
             other_event.with_user(self.invoicing_user).read(["kind"])
@@ -561,4 +613,6 @@ class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
         )
         self.assertEqual(event.invoice_id, invoice)
         action = event.with_user(self.invoicing_user).action_open_document()
-        self.assertEqual((action["res_model"], action["res_id"]), ("account.move", invoice.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("account.move", invoice.id)
+        )

@@ -22,7 +22,9 @@ class TestSerialEnquiryTour(SerialTrackingCase, HttpCase):
         )
 
     def test_row_menu_of_a_stock_user(self):
-        new_test_user(self.env, login="tour_stock_user", groups="stock.group_stock_user")
+        new_test_user(
+            self.env, login="tour_stock_user", groups="stock.group_stock_user"
+        )
         self.start_tour(
             f"/odoo/action-{self.action.id}",
             "product_serial_tracking_serial_row_menu_user",

@@ -75,7 +75,9 @@ class TestSerialHistory(SerialTrackingCase):
             lot = self._lot("SN-H2")
             self._transfer([(lot, 1)], self.stock_location, self.shelf)
             self._deliver(self.laptop, [(lot, 1)], location=self.shelf)
-        self.assertEqual(lot.history_ids.mapped("kind"), ["receipt", "transfer", "delivery"])
+        self.assertEqual(
+            lot.history_ids.mapped("kind"), ["receipt", "transfer", "delivery"]
+        )
         self.assertEqual(lot.serial_state, "delivered")
 
     def test_correction_events(self):
@@ -112,9 +114,11 @@ class TestSerialHistory(SerialTrackingCase):
     def test_history_is_read_only_and_only_done_moves(self):
         self._receive(self.laptop, [("SN-H3", 1)])
         lot = self._lot("SN-H3")
-        # A delivery not validated yet is not history.
+        # A receipt not validated yet is not history.
         self._receive(self.laptop, [("SN-H4", 1)], validate=False)
-        self.assertFalse(self.env["stock.lot.history"].search([("lot_id.name", "=", "SN-H4")]))
+        self.assertFalse(
+            self.env["stock.lot.history"].search([("lot_id.name", "=", "SN-H4")])
+        )
         event = lot.history_ids
         with self.assertRaises(AccessError):
             event.with_user(self.stock_user).write({"reference": "changed"})
@@ -125,14 +129,18 @@ class TestSerialHistory(SerialTrackingCase):
         picking = self._receive(self.laptop, [("SN-H5", 1)])
         event = self._lot("SN-H5").history_ids.with_user(self.stock_user)
         action = event.action_open_document()
-        self.assertEqual((action["res_model"], action["res_id"]), ("stock.picking", picking.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("stock.picking", picking.id)
+        )
 
     def test_open_write_off(self):
         self._receive(self.laptop, [("SN-H6", 1)])
         lot = self._lot("SN-H6")
         scrap = self._scrap(lot, 1)
         action = lot.history_ids[-1].with_user(self.stock_user).action_open_document()
-        self.assertEqual((action["res_model"], action["res_id"]), ("stock.scrap", scrap.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("stock.scrap", scrap.id)
+        )
 
 
 class TestSerialHistoryMultiCompany(SerialTrackingCase):
@@ -163,7 +171,11 @@ class TestSerialHistoryMultiCompany(SerialTrackingCase):
     def test_company_rule(self):
         self._receive(self.laptop, [("SN-A", 1)])
         lot_b = self.env["stock.lot"].create(
-            {"name": "SN-B", "product_id": self.laptop.id, "company_id": self.company_b.id}
+            {
+                "name": "SN-B",
+                "product_id": self.laptop.id,
+                "company_id": self.company_b.id,
+            }
         )
         self.env["stock.quant"].with_company(self.company_b).with_context(
             inventory_mode=True
@@ -179,10 +191,14 @@ class TestSerialHistoryMultiCompany(SerialTrackingCase):
         History = self.env["stock.lot.history"]
         b_events = History.search([("lot_id", "=", lot_b.id)])
         self.assertEqual(b_events.company_id, self.company_b)
-        self.assertFalse(History.with_user(self.user_a).search([("lot_id", "=", lot_b.id)]))
+        self.assertFalse(
+            History.with_user(self.user_a).search([("lot_id", "=", lot_b.id)])
+        )
         with self.assertRaises(AccessError):
             b_events.with_user(self.user_a).read(["kind"])
-        self.assertTrue(History.with_user(self.user_a).search([("lot_id.name", "=", "SN-A")]))
+        self.assertTrue(
+            History.with_user(self.user_a).search([("lot_id.name", "=", "SN-A")])
+        )
         both = History.with_user(self.user_both).with_context(
             allowed_company_ids=[self.company.id, self.company_b.id]
         )

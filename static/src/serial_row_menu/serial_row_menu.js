@@ -38,10 +38,18 @@ export class SerialRowMenu extends Component {
             { key: "enquiry", label: _t("Enquiry"), method: "action_serial_enquiry" },
         ];
         if (inStock && this.isStockUser) {
-            items.push({ key: "write_off", label: _t("Write off"), method: "action_write_off" });
+            items.push({
+                key: "write_off",
+                label: _t("Write off"),
+                method: "action_write_off",
+            });
         }
         if (inStock && this.isStockManager) {
-            items.push({ key: "correct", label: _t("Correct"), method: "action_correct_serial" });
+            items.push({
+                key: "correct",
+                label: _t("Correct"),
+                method: "action_correct_serial",
+            });
         }
         return items;
     }
@@ -50,7 +58,14 @@ export class SerialRowMenu extends Component {
         this.env.onClickViewButton({
             clickParams: { type: "object", name: item.method },
             getResParams: () =>
-                pick(this.props.record, "context", "evalContext", "resModel", "resId", "resIds"),
+                pick(
+                    this.props.record,
+                    "context",
+                    "evalContext",
+                    "resModel",
+                    "resId",
+                    "resIds"
+                ),
         });
     }
 }

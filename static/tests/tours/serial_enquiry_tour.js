@@ -39,7 +39,8 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_enquiry"
         },
         {
             content: "The enquiry shows the status and the timeline",
-            trigger: ".o_form_view .o_field_widget[name=serial_state]:contains(In stock)",
+            trigger:
+                ".o_form_view .o_field_widget[name=serial_state]:contains(In stock)",
         },
         {
             trigger: ".o_field_widget[name=history_ids] .o_data_row:contains(Receipt)",
@@ -48,26 +49,28 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_enquiry"
 });
 
 // A stock user (not a manager) is not offered Correct.
-registry.category("web_tour.tours").add("product_serial_tracking_serial_row_menu_user", {
-    steps: () => [
-        {
-            trigger: ".o_data_row:contains(SN-TOUR-1) .o_serial_row_menu_toggler",
-            run: "click",
-        },
-        {
-            trigger: ".o-dropdown--menu .o_serial_row_menu_write_off",
-        },
-        {
-            content: "No Correct entry for a stock user",
-            trigger: ".o-dropdown--menu:not(:has(.o_serial_row_menu_correct))",
-        },
-        {
-            content: "Write off opens the prefilled write-off",
-            trigger: ".o-dropdown--menu .o_serial_row_menu_write_off",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_field_widget[name=lot_id] input:value(SN-TOUR-1)",
-        },
-    ],
-});
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_row_menu_user", {
+        steps: () => [
+            {
+                trigger: ".o_data_row:contains(SN-TOUR-1) .o_serial_row_menu_toggler",
+                run: "click",
+            },
+            {
+                trigger: ".o-dropdown--menu .o_serial_row_menu_write_off",
+            },
+            {
+                content: "No Correct entry for a stock user",
+                trigger: ".o-dropdown--menu:not(:has(.o_serial_row_menu_correct))",
+            },
+            {
+                content: "Write off opens the prefilled write-off",
+                trigger: ".o-dropdown--menu .o_serial_row_menu_write_off",
+                run: "click",
+            },
+            {
+                trigger: ".modal .o_field_widget[name=lot_id] input:value(SN-TOUR-1)",
+            },
+        ],
+    });
