@@ -143,11 +143,15 @@ class StockLot(models.Model):
         duplicates = self.env.cr.fetchall()
         if not duplicates:
             return
-        products = self.env["product.product"].with_context(active_test=False).browse(
-            {row[0] for row in duplicates}
+        products = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .browse({row[0] for row in duplicates})
         )
         products.fetch(["display_name"])
-        companies = self.env["res.company"].browse({row[2] for row in duplicates if row[2]})
+        companies = self.env["res.company"].browse(
+            {row[2] for row in duplicates if row[2]}
+        )
         lines = [
             self.env._(
                 "- %(product)s, serial %(serial)s, company %(company)s: %(count)s times",
@@ -325,7 +329,11 @@ class StockLot(models.Model):
             .search(
                 [
                     ("name", "in", list({name for name, _p, _c in candidates})),
-                    ("product_id", "in", list({product for _n, product, _c in candidates})),
+                    (
+                        "product_id",
+                        "in",
+                        list({product for _n, product, _c in candidates}),
+                    ),
                     ("id", "not in", self.ids),
                 ]
             )
@@ -344,7 +352,11 @@ class StockLot(models.Model):
 
     @api.model
     def _raise_serials_taken(self, pairs):
-        products = self.env["product.product"].sudo().browse({product for _n, product in pairs})
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .browse({product for _n, product in pairs})
+        )
         raise ValidationError(
             self.env._(
                 "This serial number already exists for this product: %(serials)s",

@@ -116,10 +116,17 @@ class StockMoveLine(models.Model):
         if not firsts:
             return
         lot_ids = defaultdict(list)
+        # The origin depends on the line's move and kind of line, not on the
+        # serial: ask once per move rather than once per serial.
+        origins = {}
         for lot, line in firsts.items():
-            lot_ids[
-                line._get_serial_entry_origin(), line._is_serial_outgoing_first()
-            ].append(lot.id)
+            key = (line.move_id, line.is_inventory, line.location_id)
+            if key not in origins:
+                origins[key] = (
+                    line._get_serial_entry_origin(),
+                    line._is_serial_outgoing_first(),
+                )
+            lot_ids[origins[key]].append(lot.id)
         # sudo: the flag is bookkeeping of the movement the caller just made
         # (an invoicing user may post a delivery without rights on serials).
         Lot = self.env["stock.lot"].sudo()
@@ -131,7 +138,9 @@ class StockMoveLine(models.Model):
                 if flagged
                 else {"entry_origin": origin}
             )
-            Lot.browse(ids).write(values)
+            # entry_origin alone is untracked bookkeeping: skip the chatter
+            # tracking pass over the serials' tracked fields.
+            Lot.browse(ids).with_context(tracking_disable=not flagged).write(values)
         self.browse(
             [line.id for line in firsts.values() if line._is_serial_outgoing_first()]
         )._schedule_serial_investigation()

@@ -33,7 +33,9 @@ class StockPicking(models.Model):
         unit with the same serial. All offending serials are listed at once so
         the user fixes the receipt in one go.
         """
-        receipts = self.filtered(lambda picking: picking.picking_type_code == "incoming")
+        receipts = self.filtered(
+            lambda picking: picking.picking_type_code == "incoming"
+        )
         lines = receipts.move_line_ids.filtered(
             lambda line: line.product_id.tracking == "serial"
             and (line.lot_id or line.lot_name)

@@ -147,7 +147,8 @@ class SerialTrackingCase(TransactionCase):
             [("product_id", "=", product.id), ("location_id.usage", "=", "internal")]
         )
         return {
-            (quant.lot_id.name, quant.location_id.id): quant.quantity for quant in quants
+            (quant.lot_id.name, quant.location_id.id): quant.quantity
+            for quant in quants
         }
 
     def _stock(self, product):
@@ -193,7 +194,9 @@ class SerialTrackingCase(TransactionCase):
         wizard = (
             self.env["stock.return.picking"]
             .with_context(
-                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking"
+                active_id=picking.id,
+                active_ids=picking.ids,
+                active_model="stock.picking",
             )
             .create({})
         )

@@ -10,19 +10,27 @@ class TestReceiptDuplicates(SerialTrackingCase):
 
     def setUp(self):
         super().setUp()
-        self._receive(self.laptop, [("SN-IN-1", 1), ("SN-IN-2", 1)], location=self.shelf)
+        self._receive(
+            self.laptop, [("SN-IN-1", 1), ("SN-IN-2", 1)], location=self.shelf
+        )
 
     def test_receipt_of_serials_in_stock_lists_every_one(self):
         before = self._quantities(self.laptop)
         receipt = self._receive(
-            self.laptop, [("SN-IN-1", 1), ("SN-NEW-1", 1), ("SN-IN-2", 1)], validate=False
+            self.laptop,
+            [("SN-IN-1", 1), ("SN-NEW-1", 1), ("SN-IN-2", 1)],
+            validate=False,
         )
         with self.assertRaises(UserError) as caught:
             receipt.button_validate()
         message = str(caught.exception)
         self.assertIn("already in stock", message)
-        self.assertIn("SN-IN-1 (Test Laptop) is already in stock at WH/Stock/Shelf 1", message)
-        self.assertIn("SN-IN-2 (Test Laptop) is already in stock at WH/Stock/Shelf 1", message)
+        self.assertIn(
+            "SN-IN-1 (Test Laptop) is already in stock at WH/Stock/Shelf 1", message
+        )
+        self.assertIn(
+            "SN-IN-2 (Test Laptop) is already in stock at WH/Stock/Shelf 1", message
+        )
         self.assertNotIn("SN-NEW-1 (", message)
         self.assertNotEqual(receipt.state, "done")
         self.assertEqual(self._quantities(self.laptop), before)
@@ -38,7 +46,9 @@ class TestReceiptDuplicates(SerialTrackingCase):
 
     def test_new_serials_received(self):
         self._receive(self.laptop, [("SN-NEW-2", 1), ("SN-NEW-3", 1)])
-        self.assertEqual(self._quantities(self.laptop)[("SN-NEW-2", self.stock_location.id)], 1)
+        self.assertEqual(
+            self._quantities(self.laptop)[("SN-NEW-2", self.stock_location.id)], 1
+        )
 
     def test_serial_back_after_delivery_can_be_received(self):
         lot = self.env["stock.lot"].search([("name", "=", "SN-IN-1")])

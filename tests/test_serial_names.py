@@ -41,7 +41,9 @@ class TestSerialNames(SerialTrackingCase):
         for name in ("SN\t01", "SN\n01", "SN\x0001", "SN\r01", "SN\x1b01", "SN\x7f01"):
             with self.subTest(name=name), self.assertRaises(ValidationError) as caught:
                 self._create_lot(self.laptop, name)
-            self.assertIn("contains invisible control characters", str(caught.exception))
+            self.assertIn(
+                "contains invisible control characters", str(caught.exception)
+            )
         self.assertEqual(self.env["stock.lot"].search_count([]), count)
 
     def test_bad_names_refused_on_write(self):

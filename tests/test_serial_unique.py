@@ -57,7 +57,10 @@ class TestSerialUniqueIndex(SerialTrackingCase):
     @mute_logger("odoo.sql_db")
     def test_database_refuses_duplicate_in_company(self):
         self._create_lot(self.laptop, "SN-DB-1")
-        with self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             self._insert_raw("SN-DB-1", self.company.id)
         self.assertEqual(
             self.env["stock.lot"].search_count([("name", "=", "SN-DB-1")]), 1
@@ -67,7 +70,10 @@ class TestSerialUniqueIndex(SerialTrackingCase):
     def test_database_refuses_duplicate_without_company(self):
         self.env["stock.lot"].create({"name": "SN-DB-2", "product_id": self.laptop.id})
         self.env.flush_all()
-        with self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             self._insert_raw("SN-DB-2", None)
 
     def test_same_name_allowed_for_other_product_or_company(self):
@@ -147,8 +153,10 @@ class TestSerialUniqueConcurrency(BaseCase):
     def _lots(self):
         with self.registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            return env["stock.lot"].search([("product_id", "=", self.product_id)]).mapped(
-                "name"
+            return (
+                env["stock.lot"]
+                .search([("product_id", "=", self.product_id)])
+                .mapped("name")
             )
 
     def _wait_until_blocked(self, pid, timeout=10):

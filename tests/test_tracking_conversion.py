@@ -11,9 +11,9 @@ class TestTrackingConversion(SerialTrackingCase):
 
     def test_labels_read_as_users_say_them(self):
         labels = dict(
-            self.env["product.template"]._fields["tracking"]._description_selection(
-                self.env
-            )
+            self.env["product.template"]
+            ._fields["tracking"]
+            ._description_selection(self.env)
         )
         self.assertEqual(labels["serial"], "Unique serial number")
         self.assertEqual(labels["lot"], "Multiple quantity (batch) serial number")
@@ -71,9 +71,11 @@ class TestTrackingConversion(SerialTrackingCase):
 
     def test_refused_for_stock_of_another_company(self):
         other = self.env["res.company"].create({"name": "Serial Company B"})
-        other_stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", other.id)], limit=1
-        ).lot_stock_id
+        other_stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", other.id)], limit=1)
+            .lot_stock_id
+        )
         self.env["stock.quant"].with_company(other)._update_available_quantity(
             self.plain, other_stock, 5
         )

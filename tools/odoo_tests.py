@@ -188,7 +188,9 @@ def run_odoo_tests(cfg, database, counter, tags):
     ]
     if tags:
         extra.append(f"--test-tags={tags}")
-    print(f"[test] installing {cfg['MODULE']} with tests on {database} (full log: {log_file})")
+    print(
+        f"[test] installing {cfg['MODULE']} with tests on {database} (full log: {log_file})"
+    )
     with open(log_file, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             odoo_cmd(cfg, database, *extra),
