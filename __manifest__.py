@@ -8,11 +8,8 @@
     "category": "Inventory/Inventory",
     "website": "https://github.com/product-serial-tracking/product_serial_tracking",
     "author": "product_serial_tracking contributors",
-    "maintainers": [],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "application": False,
-    "installable": True,
     "depends": ["sale_stock", "purchase_stock", "product_expiry"],
     "data": [
         "data/res_groups_data.xml",

@@ -80,7 +80,6 @@ class StockLot(models.Model):
     # Added on transaction: a serial typed in a picker (invoice, transfer,
     # write-off) that left stock without ever having been received.
     to_investigate = fields.Boolean(
-        string="To Investigate",
         readonly=True,
         copy=False,
         tracking=True,
@@ -154,7 +153,8 @@ class StockLot(models.Model):
         )
         lines = [
             self.env._(
-                "- %(product)s, serial %(serial)s, company %(company)s: %(count)s times",
+                "- %(product)s, serial %(serial)s, company %(company)s: "
+                "%(count)s times",
                 product=products.browse(product_id).display_name,
                 serial=name,
                 company=companies.browse(company_id).name
@@ -225,7 +225,8 @@ class StockLot(models.Model):
             raise UserError(
                 self.env._(
                     "Serial numbers with stock history cannot be deleted: %(serials)s. "
-                    "Write them off instead, so that quantities and history stay right.",
+                    "Write them off instead, so that quantities and history stay "
+                    "right.",
                     serials=", ".join(used.mapped("display_name")),
                 )
             )
@@ -378,7 +379,8 @@ class StockLot(models.Model):
         if CONTROL_CHARACTERS.search(name):
             raise ValidationError(
                 self.env._(
-                    "The serial number %(serial)r contains invisible control characters "
+                    "The serial number %(serial)r contains invisible control "
+                    "characters "
                     "(tab, line break...). Type or scan it again.",
                     serial=name,
                 )

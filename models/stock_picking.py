@@ -74,7 +74,8 @@ class StockPicking(models.Model):
             if quant:
                 offending.append(
                     self.env._(
-                        "- %(serial)s (%(product)s) is already in stock at %(location)s",
+                        "- %(serial)s (%(product)s) is already in stock at "
+                        "%(location)s",
                         serial=key[2],
                         product=line.product_id.display_name,
                         location=quant.location_id.display_name,

@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 LOG_LINE = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<msg>.*)$"
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
+    r"(?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<msg>.*)$"
 )
 # Odoo repeats the failures counted above in these loggers' closing lines.
 SUMMARY_LOGGERS = {"odoo.modules.loading", "odoo.tests.result"}
@@ -53,7 +54,7 @@ def pg_env(cfg):
 
 
 def psql(cfg, sql, *args):
-    """Run one statement on the maintenance database; args are passed as psql variables."""
+    """Run one statement on the maintenance database; args become psql variables."""
     cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
     for index, value in enumerate(args):
         cmd += ["-v", f"a{index}={value}"]
@@ -189,7 +190,8 @@ def run_odoo_tests(cfg, database, counter, tags):
     if tags:
         extra.append(f"--test-tags={tags}")
     print(
-        f"[test] installing {cfg['MODULE']} with tests on {database} (full log: {log_file})"
+        f"[test] installing {cfg['MODULE']} with tests on {database} "
+        f"(full log: {log_file})"
     )
     with open(log_file, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
@@ -208,7 +210,7 @@ def run_odoo_tests(cfg, database, counter, tags):
 
 
 def run_pytest(cfg, database):
-    """Run pytest-odoo tests (tests/pytest/test_*.py); returns (passed, failed, skipped)."""
+    """Run the pytest-odoo tests of tests/pytest/; return (passed, failed, skipped)."""
     files = sorted(Path(cfg["REPO"], "tests", "pytest").glob("test_*.py"))
     if not files:
         return 0, 0, 0
