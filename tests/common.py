@@ -54,24 +54,36 @@ class SerialTrackingCase(TransactionCase):
             }
         )
 
-    def _receive(self, product, lots_and_quantities, location=None, validate=True):
-        """A receipt of (lot name, quantity) pairs, validated unless told not to."""
-        location = location or self.stock_location
+    def _picking(
+        self,
+        picking_type,
+        product,
+        source,
+        destination,
+        lines,
+        validate=True,
+        partner=None,
+    ):
+        """A transfer of one product whose move lines are `lines`.
+
+        `lines` is a list of (serial, quantity): a serial is a lot record, or a
+        name to receive. The picking is validated unless told not to.
+        """
         picking = self.env["stock.picking"].create(
             {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": location.id,
-                "partner_id": self.partner.id,
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner.id if partner else False,
                 "move_ids": [
                     Command.create(
                         {
                             "name": product.name,
                             "product_id": product.id,
                             "product_uom": product.uom_id.id,
-                            "product_uom_qty": sum(q for _n, q in lots_and_quantities),
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": location.id,
+                            "product_uom_qty": sum(q for _s, q in lines),
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
                         }
                     )
                 ],
@@ -84,62 +96,46 @@ class SerialTrackingCase(TransactionCase):
             Command.create(
                 {
                     "product_id": product.id,
-                    "lot_name": name,
+                    **(
+                        {"lot_name": serial}
+                        if isinstance(serial, str)
+                        else {"lot_id": serial.id}
+                    ),
                     "quantity": quantity,
-                    "location_id": self.supplier_location.id,
-                    "location_dest_id": location.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
                     "picking_id": picking.id,
                 }
             )
-            for name, quantity in lots_and_quantities
+            for serial, quantity in lines
         ]
         move.picked = True
         if validate:
             picking.button_validate()
         return picking
 
+    def _receive(self, product, lots_and_quantities, location=None, validate=True):
+        """A receipt of (lot name, quantity) pairs, validated unless told not to."""
+        return self._picking(
+            self.warehouse.in_type_id,
+            product,
+            self.supplier_location,
+            location or self.stock_location,
+            lots_and_quantities,
+            validate=validate,
+            partner=self.partner,
+        )
+
     def _deliver(self, product, lots_and_quantities, location=None):
         """A validated delivery of (lot record, quantity) pairs to the customer."""
-        location = location or self.stock_location
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": location.id,
-                "location_dest_id": self.customer_location.id,
-                "partner_id": self.partner.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom": product.uom_id.id,
-                            "product_uom_qty": sum(q for _l, q in lots_and_quantities),
-                            "location_id": location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
+        return self._picking(
+            self.warehouse.out_type_id,
+            product,
+            location or self.stock_location,
+            self.customer_location,
+            lots_and_quantities,
+            partner=self.partner,
         )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        move.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": quantity,
-                    "location_id": location.id,
-                    "location_dest_id": self.customer_location.id,
-                    "picking_id": picking.id,
-                }
-            )
-            for lot, quantity in lots_and_quantities
-        ]
-        move.picked = True
-        picking.button_validate()
-        return picking
 
     def _quantities(self, product):
         """{(lot name, location): quantity} of the product's internal quants."""
@@ -229,45 +225,13 @@ class SerialTrackingCase(TransactionCase):
 
     def _transfer(self, lots_and_quantities, source, destination):
         """A validated internal transfer of (lot record, quantity) pairs."""
-        product = lots_and_quantities[0][0].product_id
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.int_type_id.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom": product.uom_id.id,
-                            "product_uom_qty": sum(q for _l, q in lots_and_quantities),
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
+        return self._picking(
+            self.warehouse.int_type_id,
+            lots_and_quantities[0][0].product_id,
+            source,
+            destination,
+            lots_and_quantities,
         )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        move.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": quantity,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "picking_id": picking.id,
-                }
-            )
-            for lot, quantity in lots_and_quantities
-        ]
-        move.picked = True
-        picking.button_validate()
-        return picking
 
     def _scrap(self, lot, quantity, location=None):
         """A validated write-off of a quantity of the serial."""
