@@ -85,6 +85,7 @@ class AccountMove(models.Model):
         )
         if not lines:
             return {}
+        lines.lot_ids._lock_serials_for_stock_change()
         return lines._allocate_serials()
 
     def _move_serial_stock(self, allocations):

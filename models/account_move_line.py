@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import datetime
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date
 
@@ -100,6 +100,15 @@ class AccountMoveLine(models.Model):
                 line.serial_location_id = warehouses.get(
                     line.company_id, no_warehouse
                 ).lot_stock_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_lot_ids_exist(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_lot_ids_exist([vals])
+        return super().write(vals)
 
     def _is_serial_line(self):
         """Whether posting this line moves serials of its own (not via a sale)."""
@@ -363,3 +372,22 @@ class AccountMoveLine(models.Model):
                 )
             )
         return problems
+
+    @api.model
+    def _check_lot_ids_exist(self, vals_list):
+        """Refuse serial ids that do not exist, named in the user's words."""
+        lot_ids = []
+        for vals in vals_list:
+            commands = vals.get("lot_ids")
+            if not isinstance(commands, list | tuple):
+                continue
+            for command in commands:
+                if isinstance(command, list | tuple) and command:
+                    if command[0] == Command.SET and len(command) > 2:
+                        lot_ids += list(command[2] or [])
+                    elif command[0] == Command.LINK and len(command) > 1:
+                        lot_ids.append(command[1])
+                else:
+                    lot_ids.append(command)
+        if lot_ids:
+            self.env["stock.lot"]._check_serial_ids_exist(lot_ids)

@@ -291,6 +291,59 @@ class StockLot(models.Model):
             "target": "new",
         }
 
+    @api.model
+    def _check_serial_ids_exist(self, lot_ids):
+        """Refuse ids of serials that do not exist (deleted, or a stale client).
+
+        Without this, PostgreSQL refuses the reference with an SQL error.
+        """
+        ids = {
+            lot_id
+            for lot_id in lot_ids
+            if isinstance(lot_id, int) and not isinstance(lot_id, bool)
+        }
+        if not all(
+            isinstance(lot_id, int) and not isinstance(lot_id, bool)
+            for lot_id in lot_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "Serial numbers are given by their id: %(values)s is not one.",
+                    values=", ".join(repr(lot_id) for lot_id in lot_ids),
+                )
+            )
+        # sudo: existence only; access is checked when the serials are used.
+        missing = ids - set(self.sudo().browse(ids).exists().ids)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These serial numbers no longer exist (deleted by someone "
+                    "else?): ids %(ids)s. Reload the page and choose them again.",
+                    ids=", ".join(str(lot_id) for lot_id in sorted(missing)),
+                )
+            )
+
+    def _lock_serials_for_stock_change(self):
+        """Make a concurrent stock change of these serials wait its turn.
+
+        Selling, correcting or writing off a serial reads its stock, then moves
+        it. Two users doing so at the same moment would both see it in stock
+        (Odoo's quant update skips locked quants and makes a negative one).
+        The lot rows are locked first: the second transaction waits, and once
+        the first commits PostgreSQL makes it start again (serialization
+        failure, retried by the RPC layer), so that it sees the serial gone and
+        gets the usual message. Rows locked in id order: no deadlock.
+        """
+        ids = sorted({lot_id for lot_id in self.ids if isinstance(lot_id, int)})
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM stock_lot WHERE id = ANY(%s) "
+                    "ORDER BY id FOR NO KEY UPDATE",
+                    ids,
+                )
+            )
+
     @contextmanager
     def _duplicate_serial_as_validation_error(self, vals_list):
         """Turn the unique index's refusal into the message users understand.

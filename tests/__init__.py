@@ -15,3 +15,7 @@ from . import test_serial_history
 from . import test_transfer_serial_pickers
 from . import test_serial_investigation
 from . import test_serial_enquiry_tour
+from . import test_concurrency
+from . import test_bad_input
+from . import test_invoice_tour
+from . import test_correction_tour

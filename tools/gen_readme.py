@@ -69,6 +69,7 @@ def render_html(rst):
         writer_name="html4css1",
         settings_overrides={
             "embed_stylesheet": False,
+            "xml_declaration": False,
             "stylesheet_path": "",
             "report_level": 5,
             "output_encoding": "unicode",

@@ -48,6 +48,13 @@ class StockLotCorrection(models.TransientModel):
         "dates (best before, removal, alert) move by the same amount.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["stock.lot"]._check_serial_ids_exist(
+            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
+        )
+        return super().create(vals_list)
+
     def action_apply(self):
         """Write the wrong serial off and receive the right one, atomically.
 
@@ -88,6 +95,7 @@ class StockLotCorrection(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason for the correction."))
         lot = self.lot_id
+        lot._lock_serials_for_stock_change()
         places = lot._get_internal_stock().get(lot)
         if not places:
             raise UserError(

@@ -83,6 +83,21 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
             )
             wizard.quantity = -quantity or 1.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["stock.lot"]._check_serial_ids_exist(
+            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
+        )
+        for vals in vals_list:
+            self._check_date_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("lot_id"):
+            self.env["stock.lot"]._check_serial_ids_exist([vals["lot_id"]])
+        self._check_date_value(vals)
+        return super().write(vals)
+
     def action_confirm(self):
         """Record the validated receipt, dated `date`; resolve the serial."""
         self.ensure_one()
@@ -167,3 +182,19 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
                         serial=self.lot_id.name,
                     )
                 )
+
+    @api.model
+    def _check_date_value(self, vals):
+        """Refuse a receipt date that is not a date (instead of a ValueError)."""
+        if not vals.get("date"):
+            return
+        try:
+            fields.Datetime.to_datetime(vals["date"])
+        except (ValueError, TypeError) as error:
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a valid date for the receipt: give it as "
+                    "YYYY-MM-DD HH:MM:SS.",
+                    value=repr(vals["date"]),
+                )
+            ) from error

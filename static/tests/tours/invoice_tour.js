@@ -1,0 +1,108 @@
+/** @odoo-module **/
+// Copyright 2026 product_serial_tracking contributors
+// License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import { registry } from "@web/core/registry";
+
+// A customer invoice of a serial-tracked product: pick the serial on the
+// line, confirm, open the delivery the invoice made.
+registry.category("web_tour.tours").add("product_serial_tracking_invoice_tour", {
+    steps: () => [
+        {
+            content: "Set the customer",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+            run: "edit Tour Invoice Customer",
+        },
+        {
+            trigger: ".ui-menu-item a:contains(Tour Invoice Customer)",
+            run: "click",
+        },
+        {
+            content: "Add a line",
+            trigger:
+                "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:contains(Add a line)",
+            run: "click",
+        },
+        {
+            content: "Invoice the serial-tracked product",
+            trigger:
+                "div[name=invoice_line_ids] .o_selected_row .o_list_many2one[name=product_id] input",
+            run: "edit Tour Invoice Laptop",
+        },
+        {
+            trigger: ".ui-menu-item-wrapper:contains(Tour Invoice Laptop)",
+            run: "click",
+        },
+        {
+            content: "Pick the serial in stock",
+            trigger:
+                "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
+            run: "edit SN-INV-TOUR-1",
+        },
+        {
+            content: "The serial is proposed with its quantity in stock",
+            trigger: ".ui-menu-item-wrapper:contains(SN-INV-TOUR-1)",
+            run: "click",
+        },
+        {
+            trigger:
+                "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-INV-TOUR-1)",
+        },
+        {
+            content: "Confirm the invoice",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_post]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
+        },
+        {
+            content: "Open the delivery made by the invoice",
+            trigger: ".o_form_view button[name=action_view_serial_pickings]",
+            run: "click",
+        },
+        {
+            content: "The delivery is done",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Done)",
+        },
+        {
+            content: "Show the serial numbers column",
+            trigger:
+                ".o_field_widget[name=move_ids_without_package] .o_optional_columns_dropdown_toggle",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu input[name=lot_ids]",
+            run: "click",
+        },
+        {
+            content: "The delivery shows the serial",
+            trigger:
+                ".o_field_widget[name=move_ids_without_package] .o_data_row .o_field_widget[name=lot_ids]:contains(SN-INV-TOUR-1)",
+        },
+        {
+            content: "Close the columns menu",
+            trigger:
+                ".o_field_widget[name=move_ids_without_package] .o_optional_columns_dropdown_toggle",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.o-dropdown--menu))",
+        },
+    ],
+});
+
+// The posted invoice shows its serial on the line.
+registry.category("web_tour.tours").add("product_serial_tracking_invoice_posted_tour", {
+    steps: () => [
+        {
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
+        },
+        {
+            trigger:
+                "div[name=invoice_line_ids] .o_data_row .o_field_widget[name=lot_ids]:contains(SN-INV-TOUR-1)",
+        },
+    ],
+});

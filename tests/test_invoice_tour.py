@@ -1,0 +1,50 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import HttpCase, tagged
+
+from .common import SerialTrackingCase
+from .tour_screenshots import TourScreenshotMixin
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
+    """A customer invoice picks a serial and delivers it, in a real browser."""
+
+    def setUp(self):
+        super().setUp()
+        self.customer = self.env["res.partner"].create(
+            {"name": "Tour Invoice Customer"}
+        )
+        self.product = self._create_product(
+            "Tour Invoice Laptop", "serial", list_price=899.0
+        )
+        self._receive(self.product, [("SN-INV-TOUR-1", 1), ("SN-INV-TOUR-2", 1)])
+        self.serial = self._lot("SN-INV-TOUR-1", self.product)
+        self.action = self.env.ref("account.action_move_out_invoice_type")
+
+    def test_invoice_a_serial_and_open_its_delivery(self):
+        with self.screenshot_at_end("delivery_of_an_invoiced_serial"):
+            self.start_tour(
+                f"/odoo/action-{self.action.id}/new",
+                "product_serial_tracking_invoice_tour",
+                login="admin",
+            )
+        self.env.invalidate_all()
+        invoice = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_line_ids.lot_ids, self.serial)
+        self.assertEqual(invoice.serial_picking_ids.state, "done")
+        # The serial left stock for the customer; the other one stayed.
+        self.assertEqual(
+            self._stock(self.product), {("SN-INV-TOUR-2", self.stock_location.id): 1.0}
+        )
+        self.assertEqual(self.serial.location_id, self.customer_location)
+
+        with self.screenshot_at_end("invoice_with_a_serial"):
+            self.start_tour(
+                f"/odoo/action-{self.action.id}/{invoice.id}",
+                "product_serial_tracking_invoice_posted_tour",
+                login="admin",
+            )
