@@ -1,7 +1,30 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import time
+
 from odoo import Command
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
+
+
+def wait_until_blocked(registry, pid, timeout=10):
+    """Wait until database backend `pid` waits on a lock held by another user.
+
+    Concurrency tests use it to prove that the second transaction really met
+    the first one's lock before the first is allowed to commit.
+    """
+    deadline = time.monotonic() + timeout
+    with registry.cursor() as cr:
+        while pid and time.monotonic() < deadline:
+            cr.execute(
+                SQL("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", pid)
+            )
+            row = cr.fetchone()
+            if row and row[0] == "Lock":
+                return True
+            cr.rollback()
+            time.sleep(0.05)
+    return False
 
 
 class SerialTrackingCase(TransactionCase):

@@ -1,7 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
-import time
 import unittest
 from unittest.mock import patch
 
@@ -12,6 +11,8 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests.common import BaseCase, get_db_name, tagged
 from odoo.tools import SQL, mute_logger
+
+from .common import wait_until_blocked
 
 
 @tagged("post_install", "-at_install")
@@ -178,24 +179,6 @@ class TestSerialConcurrency(BaseCase):
             self.invoice_ids.extend(moves.ids)
             return lot.id, moves.ids
 
-    def _wait_until_blocked(self, pid, timeout=10):
-        """Wait until backend `pid` waits on a lock held by the other user."""
-        deadline = time.monotonic() + timeout
-        with self.registry.cursor() as cr:
-            while pid and time.monotonic() < deadline:
-                cr.execute(
-                    SQL(
-                        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                        pid,
-                    )
-                )
-                row = cr.fetchone()
-                if row and row[0] == "Lock":
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
-
     def _race(self, first_action, second_action):
         """Run first_action, hold its transaction open, run second_action.
 
@@ -244,8 +227,8 @@ class TestSerialConcurrency(BaseCase):
             for thread in threads:
                 thread.start()
             second_started.wait(30)
-            results["blocked"] = self._wait_until_blocked(
-                results.get("second_pid"), timeout=5
+            results["blocked"] = wait_until_blocked(
+                self.registry, results.get("second_pid"), timeout=5
             )
             release_first.set()
             for thread in threads:

@@ -1,7 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
-import time
 from unittest.mock import patch
 
 import psycopg2.errors
@@ -14,7 +13,7 @@ from odoo.tests.common import BaseCase, get_db_name, tagged
 from odoo.tools import SQL, mute_logger
 from odoo.tools.sql import index_exists
 
-from .common import SerialTrackingCase
+from .common import SerialTrackingCase, wait_until_blocked
 
 INDEX = "stock_lot_unique_serial_per_product_company"
 
@@ -159,24 +158,6 @@ class TestSerialUniqueConcurrency(BaseCase):
                 .mapped("name")
             )
 
-    def _wait_until_blocked(self, pid, timeout=10):
-        """Wait until backend `pid` waits on a lock (the other's uncommitted row)."""
-        deadline = time.monotonic() + timeout
-        with self.registry.cursor() as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    SQL(
-                        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                        pid,
-                    )
-                )
-                row = cr.fetchone()
-                if row and row[0] == "Lock":
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
-
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_two_users_create_the_same_serial(self):
         first_created = threading.Event()
@@ -229,7 +210,7 @@ class TestSerialUniqueConcurrency(BaseCase):
             for thread in threads:
                 thread.start()
             second_started.wait(20)
-            blocked = self._wait_until_blocked(results.get("second_pid"))
+            blocked = wait_until_blocked(self.registry, results.get("second_pid"))
             release_first.set()
             for thread in threads:
                 thread.join(30)
