@@ -125,7 +125,8 @@ ln -sfn "$REPO" "$STATE/addons/$MODULE"
 ADDONS="$STATE/addons"
 [ -d "$ODOO_SRC/addons" ] && ADDONS="$ADDONS,$ODOO_SRC/addons"
 ADDONS="$ADDONS,$ODOO_SRC/odoo/addons"
-cat > "$STATE/odoo.conf" <<CONF
+# Written to a temporary file and renamed: lint hooks run this in parallel.
+cat > "$STATE/odoo.conf.$$" <<CONF
 [options]
 addons_path = $ADDONS
 data_dir = $STATE/data
@@ -136,7 +137,8 @@ db_password = $DB_PASSWORD
 admin_passwd = admin
 list_db = True
 CONF
-cat > "$STATE/env" <<ENV
+mv -f "$STATE/odoo.conf.$$" "$STATE/odoo.conf"
+cat > "$STATE/env.$$" <<ENV
 REPO=$REPO
 MODULE=$MODULE
 CACHE=$CACHE
@@ -149,4 +151,5 @@ PGPORT=$PGPORT
 PGUSER=$DB_USER
 PGPASSWORD=$DB_PASSWORD
 ENV
+mv -f "$STATE/env.$$" "$STATE/env"
 echo "$STATE/env"
