@@ -21,10 +21,8 @@ Prints a table and writes it, with the date and the machine, into
 bench/README.md (its own section; other benchmarks keep theirs).
 """
 
-import datetime
 import gc
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 import odoo_tests as harness  # noqa: E402
+from readme_section import machine_line, write_section  # noqa: E402
 
 BENCH_DB = os.environ.get("BENCH_ENQUIRY_DB", "pst_bench_1m")
 SERIALS = int(os.environ.get("BENCH_ENQUIRY_SERIALS", "1000000"))
@@ -45,8 +44,6 @@ WARMUP = 2
 RECEIPT_SERIALS = 1000
 RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "9"))
 BUILT_MARK = "product_serial_tracking.bench_serials"
-README_START = "<!-- bench_enquiry:start -->"
-README_END = "<!-- bench_enquiry:end -->"
 
 # What the lists ask for, as the web client's specification (visible columns).
 M2O = {"fields": {"display_name": {}}}
@@ -598,20 +595,7 @@ def table(rows, refresh, receipt):
 
 
 def write_readme(output):
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    nproc = subprocess.run(
-        ["nproc"], capture_output=True, text=True, check=False
-    ).stdout
-    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     section = (
-        f"{README_START}\n"
         "# Benchmark: Serial Number Enquiry at 1,000,000 serials\n\n"
         "`make bench` runs `bench/bench_enquiry.py`: on a database of 1,000,000\n"
         "serials over 1,000 products (30% in stock, 60% delivered to 2,000 customers,\n"
@@ -625,21 +609,10 @@ def write_readme(output):
         "one with the addon, alternately; a third series runs the addon with the\n"
         "Serial Number Enquiry facts switched off, to tell their share.\n\n"
         "The native list cannot search by customer: n/a.\n\n"
-        f"## Last run: {now}\n\n"
-        f"Machine: nproc {nproc.strip()}, {cpu}; "
-        f"Python {platform.python_version()}.\n\n"
-        f"```\n{output}\n```\n"
-        f"{README_END}\n"
+        + machine_line()
+        + f"```\n{output}\n```\n"
     )
-    readme = REPO / "bench" / "README.md"
-    text = readme.read_text("utf-8") if readme.exists() else ""
-    if README_START in text and README_END in text:
-        before, rest = text.split(README_START, 1)
-        after = rest.split(README_END, 1)[1].lstrip("\n")
-        text = before + section + after
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text else "") + section
-    readme.write_text(text, encoding="utf-8")
+    readme = write_section("bench_enquiry", section)
     log(f"results written to {readme}")
 
 

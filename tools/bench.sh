@@ -11,9 +11,7 @@ env_file="$(bash "$here/bootstrap.sh")"
 source "$env_file"
 export PGHOST PGPORT PGUSER PGPASSWORD
 "$VENV/bin/python" - "$env_file" "$here" <<'PY'
-import datetime
 import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -50,14 +48,11 @@ try:
 finally:
     harness.drop_database(cfg, database)
 
-cpu = next(
-    (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-     if line.startswith("model name")),
-    platform.processor() or "unknown",
-)
-now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-readme = Path(cfg["REPO"], "bench", "README.md")
-readme.write_text(
+sys.path.insert(0, str(Path(cfg["REPO"], "bench")))
+from readme_section import machine_line, write_section  # noqa: E402
+
+readme = write_section(
+    "bench_invoice_post",
     "# Benchmark: posting an invoice of serials vs a native delivery\n\n"
     "`make bench` (tools/bench.sh) runs `bench/bench_invoice_post.py` under `odoo-bin shell`\n"
     "on a throw-away database made from the test template, with the addon installed, as\n"
@@ -67,13 +62,10 @@ readme.write_text(
     "- native validate: `button_validate()` of a delivery whose 500 lines are already set;\n"
     "- native create+validate: creating that delivery with its lines, then validating it;\n"
     "- invoice post: `action_post()` of a draft invoice whose line holds the 500 serials\n"
-    "  (checks, accounting, and the delivery it creates and validates).\n\n"
+    "  (checks, the serial lock, accounting, and the delivery it creates and validates).\n\n"
     "Goal: invoice post <= 1.2 x native validate.\n\n"
-    f"## Last run: {now}\n\n"
-    f"Machine: {os.cpu_count()} CPUs (nproc {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), "
-    f"{cpu}; Python {platform.python_version()}; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}.\n\n"
-    "```\n" + output + "\n```\n",
-    encoding="utf-8",
+    + machine_line(f"; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}")
+    + "```\n" + output + "\n```\n",
 )
 print(f"[bench] results written to {readme}")
 PY
