@@ -150,6 +150,7 @@ class AccountMove(models.Model):
         # sudo: as for posting, the return follows from the accounting action
         # (rights checked below before anything is moved).
         moves = self.sudo()
+        moves.serial_picking_ids.move_line_ids.lot_id._lock_serials_for_stock_change()
         outstanding = moves._get_serial_outstanding()
         if outstanding:
             self._check_serial_stock_rights()

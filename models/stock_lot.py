@@ -326,20 +326,23 @@ class StockLot(models.Model):
     def _lock_serials_for_stock_change(self):
         """Make a concurrent stock change of these serials wait its turn.
 
-        Selling, correcting or writing off a serial reads its stock, then moves
-        it. Two users doing so at the same moment would both see it in stock
-        (Odoo's quant update skips locked quants and makes a negative one).
-        The lot rows are locked first: the second transaction waits, and once
-        the first commits PostgreSQL makes it start again (serialization
-        failure, retried by the RPC layer), so that it sees the serial gone and
-        gets the usual message. Rows locked in id order: no deadlock.
+        Selling, correcting, writing off or taking back a serial reads its
+        stock, then moves it. Two users doing so at the same moment would both
+        see it in stock (Odoo's quant update skips locked quants and makes a
+        negative one). The lot rows are locked first, in id order (no
+        deadlock), and touched by an empty update: the second transaction
+        waits, and once the first commits PostgreSQL makes it start again
+        (serialization failure, retried by the RPC layer) even when the first
+        changed nothing else on the serial, so that it sees the serial gone and
+        gets the usual message.
         """
         ids = sorted({lot_id for lot_id in self.ids if isinstance(lot_id, int)})
         if ids:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM stock_lot WHERE id = ANY(%s) "
-                    "ORDER BY id FOR NO KEY UPDATE",
+                    "UPDATE stock_lot SET write_date = write_date WHERE id IN "
+                    "(SELECT id FROM stock_lot WHERE id = ANY(%s) "
+                    "ORDER BY id FOR NO KEY UPDATE)",
                     ids,
                 )
             )

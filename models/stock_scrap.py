@@ -1,6 +1,8 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 
 class StockScrap(models.Model):
@@ -37,3 +39,45 @@ class StockScrap(models.Model):
         self.scrap_qty = self.product_id.uom_id._compute_quantity(
             quantities[location], self.product_uom_id or self.product_id.uom_id
         )
+
+    def action_validate(self):
+        """Write a serial off only where it is, one user at a time.
+
+        Two users writing off the same serial at once would both see it in
+        stock: the serial is locked first (see
+        ``stock.lot._lock_serials_for_stock_change``). A serial that is not
+        (or no longer) there is refused, where Odoo would offer to write off
+        anyway and leave a negative serial quantity behind.
+        """
+        self.ensure_one()
+        if self.lot_id and self.product_id.is_storable:
+            self.lot_id._lock_serials_for_stock_change()
+            self._check_serial_available()
+        return super().action_validate()
+
+    def _check_serial_available(self):
+        available = self.with_context(
+            location=self.location_id.id,
+            lot_id=self.lot_id.id,
+            package_id=self.package_id.id,
+            owner_id=self.owner_id.id,
+            strict=True,
+        ).product_id.qty_available
+        wanted = self.product_uom_id._compute_quantity(
+            self.scrap_qty, self.product_id.uom_id
+        )
+        rounding = self.product_id.uom_id.rounding
+        if float_compare(available, wanted, precision_rounding=rounding) < 0:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s cannot be written off: %(location)s holds "
+                    "%(available)s %(uom)s of it, not %(wanted)s. Someone may "
+                    "have moved it meanwhile; open the serial again to see "
+                    "where it is.",
+                    serial=self.lot_id.name,
+                    location=self.location_id.display_name,
+                    available=available,
+                    wanted=wanted,
+                    uom=self.product_id.uom_id.name,
+                )
+            )

@@ -321,3 +321,69 @@ class TestSerialConcurrency(BaseCase):
         self.assertEqual(sum(state["internal"].values()), 1.0)
         self.assertEqual(state["shipped"], 0)
         self.assertEqual(state["posted"], 0)
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_write_offs_of_the_same_serial(self):
+        lot_id, _invoices = self._setup_serial("SN-RACE-OFF", invoices=0)
+        with self.registry.cursor() as cr:
+            scraps = self._env(cr)["stock.scrap"].create(
+                [
+                    {
+                        "product_id": self.product_id,
+                        "lot_id": lot_id,
+                        "location_id": self.stock_location_id,
+                        "scrap_qty": 1.0,
+                    }
+                    for _i in range(2)
+                ]
+            )
+            first_id, second_id = scraps.ids
+
+        def write_off(scrap_id):
+            return lambda env: env["stock.scrap"].browse(scrap_id).action_validate()
+
+        results = self._race(write_off(first_id), write_off(second_id))
+
+        self.assertNotIsInstance(results["first"], Exception, results["first"])
+        self.assertIsInstance(results["second"], UserError, results["second"])
+        self.assertIn(
+            "Serial SN-RACE-OFF cannot be written off", str(results["second"])
+        )
+        self.assertTrue(results["blocked"], "the second write-off must wait its turn")
+        state = self._state([lot_id])
+        self.assertFalse(state["negative"], "no negative quant")
+        self.assertEqual(state["internal"].get("SN-RACE-OFF", 0.0), 0.0)
+        with self.registry.cursor() as cr:
+            scraps = self._env(cr)["stock.scrap"].browse([first_id, second_id])
+            self.assertEqual(scraps.mapped("state"), ["done", "draft"])
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_reset_to_draft_and_credit_note_of_the_same_serial(self):
+        """Both would take the sold serial back: it comes back once."""
+        lot_id, (invoice_id,) = self._setup_serial("SN-RACE-BACK", invoices=1)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            invoice = env["account.move"].browse(invoice_id)
+            invoice.action_post()
+            refund = invoice.copy(
+                {"move_type": "out_refund", "invoice_date": fields.Date.today()}
+            )
+            refund.invoice_line_ids.lot_ids = [Command.set([lot_id])]
+            refund_id = refund.id
+            self.invoice_ids.append(refund_id)
+
+        results = self._race(
+            lambda env: env["account.move"].browse(invoice_id).button_draft(),
+            self._post(refund_id),
+        )
+
+        self.assertNotIsInstance(results["first"], Exception, results["first"])
+        self.assertIsInstance(results["second"], UserError, results["second"])
+        self.assertIn("SN-RACE-BACK is not available", str(results["second"]))
+        self.assertTrue(results["blocked"], "the credit note must wait its turn")
+        state = self._state([lot_id])
+        self.assertFalse(state["negative"], "no negative quant")
+        self.assertEqual(state["internal"].get("SN-RACE-BACK"), 1.0, "back once")
+        with self.registry.cursor() as cr:
+            moves = self._env(cr)["account.move"].browse([invoice_id, refund_id])
+            self.assertEqual(moves.mapped("state"), ["draft", "draft"])

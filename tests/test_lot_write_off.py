@@ -177,3 +177,49 @@ class TestLotWriteOff(SerialTrackingCase):
         self.assertEqual(scrap.lot_id, lot)
         self.assertEqual(scrap.state, "done")
         self.assertEqual(self._stock(self.laptop), {})
+
+    def test_write_off_refused_where_the_serial_is_not(self):
+        """Odoo would offer to write off anyway: a serial quantity below zero."""
+        self._receive(self.laptop, [("SN-OFF-1", 1)], location=self.shelf)
+        lot = self._lot("SN-OFF-1")
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.laptop.id,
+                "lot_id": lot.id,
+                "location_id": self.stock_location.id,
+                "scrap_qty": 1.0,
+            }
+        )
+        before = self._stock_snapshot()
+        with self.assertRaises(UserError) as caught:
+            scrap.action_validate()
+        self.assertIn(
+            f"Serial SN-OFF-1 cannot be written off: {self.stock_location.display_name}"
+            " holds 0.0 Units of it, not 1.0.",
+            str(caught.exception),
+        )
+        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(scrap.state, "draft")
+
+    def test_write_off_of_part_of_a_batch_refused_beyond_its_quantity(self):
+        self._receive(self.carpet, [("ROLL-1", 30)])
+        lot = self._lot("ROLL-1")
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.carpet.id,
+                "lot_id": lot.id,
+                "location_id": self.stock_location.id,
+                "scrap_qty": 31.0,
+            }
+        )
+        before = self._stock_snapshot()
+        with self.assertRaises(UserError) as caught:
+            scrap.action_validate()
+        self.assertIn("holds 30.0 Units of it, not 31.0", str(caught.exception))
+        self.assertEqual(self._stock_snapshot(), before)
+        scrap.scrap_qty = 12.0
+        scrap.action_validate()
+        self.assertEqual(scrap.state, "done")
+        self.assertEqual(
+            self._quantities(self.carpet), {("ROLL-1", self.stock_location.id): 18.0}
+        )
