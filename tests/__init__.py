@@ -19,3 +19,4 @@ from . import test_concurrency
 from . import test_bad_input
 from . import test_invoice_tour
 from . import test_correction_tour
+from . import test_enquiry_readonly
