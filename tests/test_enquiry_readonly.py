@@ -65,7 +65,9 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
             headers={"Content-Type": "application/json"},
         )
         body = response.json()
-        self.assertNotIn("error", body, body.get("error", {}).get("data", {}).get("debug"))
+        self.assertNotIn(
+            "error", body, body.get("error", {}).get("data", {}).get("debug")
+        )
         return body["result"]
 
     def _views(self):
@@ -81,7 +83,7 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
         }
 
     def _search_domains(self, arch):
-        """{filter name: domain} of the search view, evaluated as the web client does."""
+        """{filter: domain} of the search view, evaluated as the web client does."""
         context = {
             "datetime": datetime,
             "relativedelta": dateutil.relativedelta.relativedelta,
@@ -150,14 +152,18 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
     def test_enquiry_view_timeline_and_pdf(self):
         lot = self._lot("SN-RO-2")
         with self._no_hidden_write():
-            form_view = self.env.ref("product_serial_tracking.stock_lot_enquiry_view_form")
+            form_view = self.env.ref(
+                "product_serial_tracking.stock_lot_enquiry_view_form"
+            )
             form = self._call("stock.lot", "get_views", views=[[form_view.id, "form"]])
             history_list = self._call(
                 "stock.lot.history", "get_views", views=[[False, "list"]]
             )["views"]["list"]
             spec = {name: {} for name in form["models"]["stock.lot"]["fields"]}
             spec["history_ids"] = {"fields": self._list_spec(history_list["arch"])}
-            (record,) = self._call("stock.lot", "web_read", [lot.id], specification=spec)
+            (record,) = self._call(
+                "stock.lot", "web_read", [lot.id], specification=spec
+            )
             timeline = self._call(
                 "stock.lot.history",
                 "web_search_read",
@@ -185,8 +191,10 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
 
         def compute_and_write(records):
             records.env.cr.execute(
-                SQL("UPDATE stock_lot SET write_date = write_date WHERE id IN %s",
-                    tuple(records.ids))
+                SQL(
+                    "UPDATE stock_lot SET write_date = write_date WHERE id IN %s",
+                    tuple(records.ids),
+                )
             )
             return original(records)
 

@@ -1,6 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SerialTrackingCase
 from .tour_screenshots import TourScreenshotMixin
@@ -48,3 +48,22 @@ class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
                 "product_serial_tracking_invoice_posted_tour",
                 login="admin",
             )
+
+    def test_invoicing_user_without_inventory_rights(self):
+        new_test_user(
+            self.env, login="tour_billing_user", groups="account.group_account_invoice"
+        )
+        self.start_tour(
+            f"/odoo/action-{self.action.id}/new",
+            "product_serial_tracking_invoice_billing_user_tour",
+            login="tour_billing_user",
+        )
+        self.env.invalidate_all()
+        invoice = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.create_uid.login, "tour_billing_user")
+        self.assertEqual(invoice.invoice_line_ids.lot_ids, self.serial)
+        self.assertEqual(invoice.serial_picking_ids.state, "done")
+        self.assertEqual(self.serial.location_id, self.customer_location)

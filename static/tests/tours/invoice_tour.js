@@ -3,10 +3,10 @@
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import { registry } from "@web/core/registry";
 
-// A customer invoice of a serial-tracked product: pick the serial on the
-// line, confirm, open the delivery the invoice made.
-registry.category("web_tour.tours").add("product_serial_tracking_invoice_tour", {
-    steps: () => [
+// Customer, a line of the serial-tracked product, the serial picked from the
+// drop-down, confirm: the same for every user allowed to invoice.
+function pickSerialAndPostSteps() {
+    return [
         {
             content: "Set the customer",
             trigger: ".o_form_view .o_field_widget[name=partner_id] input",
@@ -56,6 +56,14 @@ registry.category("web_tour.tours").add("product_serial_tracking_invoice_tour", 
             trigger:
                 ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
         },
+    ];
+}
+
+// A customer invoice of a serial-tracked product: pick the serial on the
+// line, confirm, open the delivery the invoice made.
+registry.category("web_tour.tours").add("product_serial_tracking_invoice_tour", {
+    steps: () => [
+        ...pickSerialAndPostSteps(),
         {
             content: "Open the delivery made by the invoice",
             trigger: ".o_form_view button[name=action_view_serial_pickings]",
@@ -106,3 +114,18 @@ registry.category("web_tour.tours").add("product_serial_tracking_invoice_posted_
         },
     ],
 });
+
+// An invoicing user without inventory rights: picks and posts the same way;
+// the transfer made by the invoice is not theirs to open.
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_invoice_billing_user_tour", {
+        steps: () => [
+            ...pickSerialAndPostSteps(),
+            {
+                content: "No button to a transfer this user may not open",
+                trigger:
+                    ".o_form_view:not(:has(button[name=action_view_serial_pickings]))",
+            },
+        ],
+    });
