@@ -15,6 +15,9 @@ from odoo.tools.sql import create_index, create_unique_index, index_exists
 # C0 and C1 control characters (tab, newline, NUL, DEL...) never belong in a
 # serial: they come from bad pastes and scanners and make serials unfindable.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Longer than any serial printed on a label or in a barcode (GS1 allows 20):
+# a longer name is a paste of something else, and would not fit a label.
+SERIAL_NAME_MAX_LENGTH = 128
 UNIQUE_SERIAL_INDEX = "stock_lot_unique_serial_per_product_company"
 # Serial Number Enquiry: where a serial is, stored for speed (serial_state).
 SERIAL_STATES = [
@@ -428,10 +431,21 @@ class StockLot(models.Model):
 
     @api.model
     def _clean_serial_name(self, name):
-        """Trim white space; refuse empty names and control characters."""
+        """Trim white space; refuse empty, overlong names and control characters."""
         if not isinstance(name, str) or not name.strip():
             raise ValidationError(self.env._("A serial number cannot be empty."))
         name = name.strip()
+        if len(name) > SERIAL_NAME_MAX_LENGTH:
+            raise ValidationError(
+                self.env._(
+                    "A serial number has at most %(max)s characters; this one has "
+                    "%(length)s (it starts with %(start)r). Check what was scanned "
+                    "or pasted.",
+                    max=SERIAL_NAME_MAX_LENGTH,
+                    length=len(name),
+                    start=name[:20],
+                )
+            )
         if CONTROL_CHARACTERS.search(name):
             raise ValidationError(
                 self.env._(

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_is_zero
 
 
 class StockPicking(models.Model):
@@ -23,8 +23,51 @@ class StockPicking(models.Model):
     )
 
     def button_validate(self):
+        self._check_unique_serial_quantities()
         self._check_unique_serials_not_in_stock()
         return super().button_validate()
+
+    def _check_unique_serial_quantities(self):
+        """One unit per unique serial: refuse lines of 2, 0.5 or -1 units.
+
+        Odoo accepts half a unit of a unique serial, and words two units as
+        "already assigned"; all such lines are listed at once, in plain words.
+        Lines of no quantity are left to Odoo, which drops them.
+        """
+        lines = self.move_line_ids.filtered(
+            lambda line: line.product_id.tracking == "serial"
+            and (line.lot_id or line.lot_name)
+            # Empty lines are dropped by Odoo at validation.
+            and not float_is_zero(
+                line.quantity, precision_rounding=line.product_uom_id.rounding
+            )
+        )
+        offending = [
+            self.env._(
+                "- %(serial)s (%(product)s): %(quantity)s %(uom)s",
+                serial=line.lot_id.name or line.lot_name.strip(),
+                product=line.product_id.display_name,
+                quantity=line.quantity,
+                uom=line.product_uom_id.name,
+            )
+            for line in lines
+            if float_compare(
+                line.product_uom_id._compute_quantity(
+                    line.quantity, line.product_id.uom_id, rounding_method="HALF-UP"
+                ),
+                1.0,
+                precision_rounding=line.product_id.uom_id.rounding,
+            )
+        ]
+        if offending:
+            raise UserError(
+                self.env._(
+                    "A unique serial number is exactly one unit. These lines say "
+                    "otherwise:\n%(lines)s\nFor several units under one number, "
+                    "track the product by batch serial number.",
+                    lines="\n".join(offending),
+                )
+            )
 
     def _check_unique_serials_not_in_stock(self):
         """Refuse receiving a unique serial that is already in stock.

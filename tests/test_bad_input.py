@@ -97,6 +97,12 @@ class TestBadInput(SerialInvoiceCase):
             ("C1 NEL", "SN\x85X", "control characters"),
             ("duplicate", "SN-BAD-1", "already exists"),
             ("duplicate with spaces", "  SN-BAD-1 ", "already exists"),
+            (
+                "huge string",
+                "X" * 100_000,
+                "at most 128 characters; this one has 100000",
+            ),
+            ("one character too many", "9" * 129, "this one has 129"),
         ]
         for label, name, fragment in corpus:
             self._assert_refused(
@@ -112,6 +118,17 @@ class TestBadInput(SerialInvoiceCase):
                 ValidationError,
             )
 
+    def test_longest_serial_name_accepted(self):
+        """128 characters, spaces around trimmed: the longest name allowed."""
+        lot = self.env["stock.lot"].create(
+            {
+                "name": "  " + "7" * 128 + " ",
+                "product_id": self.laptop.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(lot.name, "7" * 128)
+
     def test_lot_write_bad_names(self):
         corpus = [
             ("empty", "", "cannot be empty"),
@@ -122,6 +139,7 @@ class TestBadInput(SerialInvoiceCase):
             ("NUL", "SN\x00", "control characters"),
             ("unit separator", "SN\x1fX", "control characters"),
             ("duplicate", "SN-BAD-1", "already exists"),
+            ("huge string", "SN-" * 50_000, "at most 128 characters"),
         ]
         for label, name, fragment in corpus:
             self._assert_refused(
@@ -131,6 +149,43 @@ class TestBadInput(SerialInvoiceCase):
                 ValidationError,
             )
         self.assertEqual(self.gone.name, "SN-BAD-GONE")
+
+    def test_receipt_bad_pasted_lines(self):
+        """Serial lines pasted or scanned into a receipt, refused at validation."""
+        corpus = [
+            ("huge serial", self.laptop, [("N" * 5_000, 1)], "at most 128"),
+            ("tab inside", self.laptop, [("SN\tNEW", 1)], "control characters"),
+            (
+                "two units of one serial",
+                self.laptop,
+                [("SN-NEW-2", 2)],
+                "exactly one unit. These lines say otherwise:\n"
+                "- SN-NEW-2 (Test Laptop): 2.0 Units",
+            ),
+            (
+                "half a unit",
+                self.laptop,
+                [("SN-NEW-H", 0.5)],
+                "SN-NEW-H (Test Laptop): 0.5",
+            ),
+            (
+                "same serial twice",
+                self.laptop,
+                [("SN-TWICE", 1), ("SN-TWICE", 1)],
+                "SN-TWICE",
+            ),
+            ("serial in stock", self.laptop, [("SN-BAD-1", 1)], "already in stock"),
+            ("huge batch name", self.carpet, [("R" * 300, 3)], "at most 128"),
+        ]
+        for label, product, lines, fragment in corpus:
+            receipt = self._receive(product, lines, validate=False)
+            self._assert_refused(
+                f"receipt {label}",
+                receipt.button_validate,
+                fragment,
+                UserError,  # ValidationError is one
+            )
+            self.assertEqual(receipt.state, "assigned")
 
     # ------------------------------------------------------------------
     # Correct Serial Number
@@ -153,6 +208,7 @@ class TestBadInput(SerialInvoiceCase):
             ("same name spaced", self.sn1.id, " SN-BAD-1\t", None, "the same as"),
             ("name in stock", self.sn1.id, "SN-BAD-2", None, "already in stock"),
             ("control char", self.sn1.id, "SN\x02X", None, "control characters"),
+            ("huge new name", self.sn1.id, "S" * 10_000, None, "at most 128"),
             ("empty reason", self.sn1.id, "SN-NEW", "", "Give the reason"),
             ("blank reason", self.sn1.id, "SN-NEW", " \n ", "Give the reason"),
             ("lot not in stock", self.gone.id, "SN-NEW", None, "nothing to correct"),
