@@ -32,3 +32,14 @@ clean-db:
 ## Regenerate i18n/product_serial_tracking.pot
 pot:
 	@bash tools/export_pot.sh
+
+.PHONY: replica replica-stop
+## A streaming read replica of the PostgreSQL cluster on 127.0.0.1:5433 (REPLICA_PORT=...), left
+## running, then the proof that every enquiry path is served by it (bench/replica_check.py)
+replica:
+	@bash tools/replica.sh start
+	@env_file="$$(bash tools/bootstrap.sh)" && source "$$env_file" && "$$VENV/bin/python" bench/replica_check.py "$$env_file"
+
+## Stop the replica of `make replica` and remove its data
+replica-stop:
+	@bash tools/replica.sh stop

@@ -1,0 +1,571 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Load run: invoices of serials posted while others search the enquiry.
+
+Run by tools/bench.sh (``make bench``) with the environment file of
+tools/bootstrap.sh as argument.
+
+1. The streaming replica of tools/replica.sh is set up (started here when it
+   is not running, and stopped again at the end); ``LOAD_REPLICA=0`` runs
+   without it.
+2. A throw-away database from the test template gets the addon and the data of
+   bench/load_data.py: ``LOAD_SERIALS`` (3,000) serials of one product received
+   in stock, 50 customers, a stock user and an invoicing user.
+3. Odoo serves it with ``--workers=2 --max-cron-threads=0``, its read-only
+   requests on the replica. The read-only proof of bench/replica_check.py runs
+   first on this server (every enquiry path on the replica, no write).
+4. For ``LOAD_SECONDS`` (60) seconds, ``LOAD_WRITERS`` (3) clients each create a
+   customer invoice of ``LOAD_SERIALS_PER_INVOICE`` (3) serials taken from their
+   own pool (the pools are disjoint: no double sale is expected) and post it,
+   over JSON-RPC as the web client does (``call_kw`` create, ``call_button``
+   action_post); ``LOAD_READERS`` (3) clients search the enquiry list
+   (``web_search_read``: part of a serial, the In Stock filter, a customer).
+   Every request's latency is recorded.
+5. Afterwards the database is checked: each posted invoice's serials delivered
+   exactly once (one done move line to the customer, none left in stock, one
+   at the customer), no serial on two posted invoices, no serial lost (serials
+   posted = serials at customers; in stock = initial - posted), invoices in
+   the database = successful posts, and the enquiry's facts agree.
+
+Prints a table (requests/s, p50/p95/p99 per kind, errors) and writes it in
+the ``bench_load`` section of bench/README.md. Exits 1 on any error, lost or
+duplicated serial, or request served again on the primary after a write.
+"""
+
+import datetime
+import os
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import odoo_server as server  # noqa: E402
+import replica_check  # noqa: E402
+from odoo_server import harness, psycopg2  # noqa: E402
+from readme_section import machine_line, write_section  # noqa: E402
+
+SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+SERIALS = int(os.environ.get("LOAD_SERIALS", "3000"))
+WRITERS = int(os.environ.get("LOAD_WRITERS", "3"))
+READERS = int(os.environ.get("LOAD_READERS", "3"))
+PER_INVOICE = int(os.environ.get("LOAD_SERIALS_PER_INVOICE", "3"))
+CUSTOMERS = 50
+WORKERS = 2
+USE_REPLICA = os.environ.get("LOAD_REPLICA", "1") != "0"
+
+M2O = {"fields": {"display_name": {}}}
+LIST_SPEC = {
+    "name": {},
+    "product_id": M2O,
+    "product_tracking": {},
+    "serial_state": {},
+    "current_location_id": M2O,
+    "product_qty": {},
+    "expiration_date": {},
+    "warranty_end_date": {},
+    "customer_id": M2O,
+    "to_investigate": {},
+}
+KINDS = [
+    "invoice create",
+    "invoice post",
+    "search serial",
+    "search in stock",
+    "search customer",
+]
+
+
+def log(message):
+    server.log("bench load", message)
+
+
+class Recorder:
+    """Latencies and errors of every request, from every client thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies = defaultdict(list)
+        self.errors = defaultdict(list)
+        self.posted = {}  # invoice id: serial ids
+        self.created_unposted = []
+
+    def timed(self, kind, function):
+        started = time.perf_counter()
+        try:
+            result = function()
+        except Exception as exc:  # noqa: BLE001  (counted, the run fails)
+            with self.lock:
+                self.errors[kind].append(f"{type(exc).__name__}: {exc}"[:500])
+            return None, False
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.latencies[kind].append(elapsed)
+        return result, True
+
+
+def writer(odoo, data, pool, deadline, recorder, index):
+    client = server.RpcClient(odoo.url, odoo.database, "pst_writer", "pst_writer")
+    customers = data["customer_ids"]
+    today = datetime.date.today().isoformat()
+    position, round_index = 0, 0
+    while time.monotonic() < deadline and position + PER_INVOICE <= len(pool):
+        lots = pool[position : position + PER_INVOICE]
+        position += PER_INVOICE
+        partner = customers[(index + round_index * WRITERS) % len(customers)]
+        round_index += 1
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": partner,
+            "invoice_date": today,
+            "invoice_line_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "product_id": data["product_id"],
+                        "quantity": len(lots),
+                        "price_unit": 100.0,
+                        "lot_ids": [[6, 0, lots]],
+                    },
+                ]
+            ],
+        }
+        invoice_ids, ok = recorder.timed(
+            "invoice create",
+            lambda vals=vals: client.call(
+                "account.move",
+                "create",
+                [vals],
+                context={"default_move_type": "out_invoice"},
+            ),
+        )
+        if not ok:
+            continue
+        (invoice_id,) = invoice_ids
+        _result, ok = recorder.timed(
+            "invoice post",
+            lambda invoice_id=invoice_id: client.json(
+                "/web/dataset/call_button/account.move/action_post",
+                model="account.move",
+                method="action_post",
+                args=[[invoice_id]],
+                kwargs={},
+            ),
+        )
+        with recorder.lock:
+            if ok:
+                recorder.posted[invoice_id] = lots
+            else:
+                recorder.created_unposted.append(invoice_id)
+
+
+def reader(odoo, data, deadline, recorder, index):
+    client = server.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
+    rng = random.Random(index)
+    searches = [
+        (
+            "search serial",
+            lambda: [("name", "ilike", f"LOAD-00{rng.randrange(100):02d}")],
+        ),
+        ("search in stock", lambda: [("serial_state", "=", "in_stock")]),
+        (
+            "search customer",
+            lambda: [
+                ("customer_id", "ilike", f"Load Customer {rng.randrange(50):03d}")
+            ],
+        ),
+    ]
+    turn = index
+    while time.monotonic() < deadline:
+        kind, make_domain = searches[turn % len(searches)]
+        turn += 1
+        domain = make_domain()
+        recorder.timed(
+            kind,
+            lambda domain=domain: client.call(
+                "stock.lot",
+                "web_search_read",
+                domain=domain,
+                specification=LIST_SPEC,
+                limit=80,
+                order="last_move_date desc, id desc",
+                count_limit=10001,
+                context={"display_complete": True},
+            ),
+        )
+
+
+def run_load(odoo, data):
+    recorder = Recorder()
+    lots = data["lot_ids"]
+    pools = [lots[index::WRITERS] for index in range(WRITERS)]  # disjoint
+    started = time.monotonic()
+    deadline = started + SECONDS
+    threads = [
+        threading.Thread(
+            target=writer, args=(odoo, data, pools[index], deadline, recorder, index)
+        )
+        for index in range(WRITERS)
+    ] + [
+        threading.Thread(target=reader, args=(odoo, data, deadline, recorder, index))
+        for index in range(READERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return recorder, time.monotonic() - started
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, round(fraction * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+# ---------------------------------------------------------------------------
+# After the run: the database must agree with what the clients were told
+# ---------------------------------------------------------------------------
+
+
+def check_database(cfg, database, data, recorder):
+    """[(check, ok, detail)] from the primary, after the run."""
+    posted = recorder.posted
+    sold = [lot for lots in posted.values() for lot in lots]
+    pool = data["lot_ids"]
+    connection = psycopg2.connect(
+        host=cfg["PGHOST"],
+        port=int(cfg["PGPORT"]),
+        user=cfg["PGUSER"],
+        password=cfg["PGPASSWORD"],
+        dbname=database,
+    )
+    try:
+        with connection.cursor() as cr:
+
+            def rows(sql, *params):
+                cr.execute(sql, params)
+                return cr.fetchall()
+
+            invoices = rows(
+                "SELECT id, state FROM account_move WHERE move_type = 'out_invoice' "
+                "AND partner_id = ANY(%s) AND id <> %s",
+                data["customer_ids"],
+                data["examples"]["invoice"],
+            )
+            db_posted = {row[0] for row in invoices if row[1] == "posted"}
+            invoice_lots = rows(
+                "SELECT rel.lot_id, count(DISTINCT line.move_id) "
+                "FROM account_move_line_stock_lot_rel rel "
+                "JOIN account_move_line line ON line.id = rel.move_line_id "
+                "JOIN account_move move ON move.id = line.move_id "
+                "WHERE move.state = 'posted' AND rel.lot_id = ANY(%s) "
+                "GROUP BY rel.lot_id",
+                pool,
+            )
+            deliveries = dict(
+                rows(
+                    "SELECT line.lot_id, count(*) FROM stock_move_line line "
+                    "JOIN stock_location destination "
+                    "ON destination.id = line.location_dest_id "
+                    "WHERE line.state = 'done' AND destination.usage = 'customer' "
+                    "AND line.lot_id = ANY(%s) GROUP BY line.lot_id",
+                    pool,
+                )
+            )
+            quants = {
+                lot: (internal, customer)
+                for lot, internal, customer in rows(
+                    "SELECT quant.lot_id, "
+                    "COALESCE(SUM(quant.quantity) "
+                    "FILTER (WHERE location.usage = 'internal'), 0), "
+                    "COALESCE(SUM(quant.quantity) "
+                    "FILTER (WHERE location.usage = 'customer'), 0) "
+                    "FROM stock_quant quant JOIN stock_location location "
+                    "ON location.id = quant.location_id "
+                    "WHERE quant.lot_id = ANY(%s) GROUP BY quant.lot_id",
+                    pool,
+                )
+            }
+            facts = dict(
+                rows("SELECT id, serial_state FROM stock_lot WHERE id = ANY(%s)", pool)
+            )
+    finally:
+        connection.close()
+
+    sold_set = set(sold)
+    at_customer = {lot for lot, (_i, customer) in quants.items() if customer == 1}
+    in_stock = {lot for lot, (internal, _c) in quants.items() if internal == 1}
+    bad_sold = [
+        lot for lot in sold_set if deliveries.get(lot) != 1 or quants.get(lot) != (0, 1)
+    ]
+    on_two_invoices = [lot for lot, count in invoice_lots if count > 1]
+    return [
+        (
+            "invoices posted in the database = successful posts",
+            db_posted == set(posted),
+            f"{len(db_posted)} in the database, {len(posted)} posts answered",
+        ),
+        (
+            "no invoice left in draft by a failed post",
+            not recorder.created_unposted and len(invoices) == len(db_posted),
+            f"{len(invoices) - len(db_posted)} not posted",
+        ),
+        (
+            "no serial sold twice by the clients",
+            len(sold) == len(sold_set),
+            f"{len(sold) - len(sold_set)} sold twice",
+        ),
+        (
+            "no serial on two posted invoices",
+            not on_two_invoices,
+            f"{len(on_two_invoices)} on two",
+        ),
+        (
+            "each sold serial delivered once: 1 done line to the customer, "
+            "0 in stock, 1 at the customer",
+            not bad_sold,
+            f"{len(sold_set) - len(bad_sold)}/{len(sold_set)} right",
+        ),
+        (
+            "serials posted = serials at customers",
+            at_customer == sold_set,
+            f"{len(sold_set)} posted, {len(at_customer)} at customers",
+        ),
+        (
+            "serials in stock = initial - posted",
+            in_stock == set(pool) - sold_set,
+            f"{len(pool)} - {len(sold_set)} = {len(pool) - len(sold_set)}, "
+            f"{len(in_stock)} in stock",
+        ),
+        (
+            "enquiry facts: sold serials delivered, the others in stock",
+            all(
+                facts.get(lot) == ("delivered" if lot in sold_set else "in_stock")
+                for lot in pool
+            ),
+            f"{sum(1 for lot in sold_set if facts.get(lot) == 'delivered')} "
+            "delivered",
+        ),
+    ]
+
+
+def main():
+    cfg = harness.read_env(sys.argv[1])
+    sys.path.insert(0, cfg["ODOO_SRC"])  # safe_eval, for the read-only proof
+    replica, started_replica = (None, False)
+    if USE_REPLICA:
+        replica, started_replica = server.ensure_replica(cfg)
+    database = f"pst_bench_load_{os.getpid()}"
+    port = harness.free_port()
+    try:
+        log(f"database {database}: addon, {SERIALS:,} serials received (minutes)")
+        prepared = time.monotonic()
+        data = server.prepare_database(cfg, database, SERIALS, CUSTOMERS, port)
+        log(f"ready in {time.monotonic() - prepared:.0f}s")
+        if replica:
+            replica_check.wait_replayed(cfg, replica)
+        log_file = Path(cfg["STATE"], "bench_load_odoo.log")
+        with server.OdooServer(
+            cfg, database, port, log_file, workers=WORKERS, replica=replica
+        ) as odoo:
+            proof_ok, proof = True, "no replica"
+            probe = server.ReplicaProbe(cfg, replica, database) if replica else None
+            try:
+                if probe:
+                    log("read-only proof on the replica (bench/replica_check.py)")
+                    proof_ok, proof = replica_check.prove(cfg, odoo, probe, data)
+                    print(proof, flush=True)
+                    commits_before = probe.settled_xact_commit()
+                log(
+                    f"load: {WRITERS} writers, {READERS} readers, {SECONDS:.0f}s, "
+                    f"odoo --workers={WORKERS} (log: {log_file})"
+                )
+                recorder, elapsed = run_load(odoo, data)
+                replica_commits = None
+                if probe:
+                    replica_commits = probe.settled_xact_commit() - commits_before
+                    refusals = probe.refusals()
+                else:
+                    refusals = []
+            finally:
+                if probe:
+                    probe.close()
+            retries = odoo.log_lines(server.RETRY_WARNING, server.FALLBACK_WARNING)
+            conflicts, tracebacks = odoo.error_lines()
+            retried = odoo.log_lines("tries left, try again")
+        log("checking the database")
+        checks = check_database(cfg, database, data, recorder)
+    finally:
+        harness.drop_database(cfg, database)
+        if started_replica:
+            log("stopping the replica this run started")
+            server.stop_replica()
+
+    output = report(
+        recorder,
+        elapsed,
+        checks,
+        replica,
+        replica_commits,
+        retries,
+        refusals,
+        (conflicts, retried, tracebacks),
+        proof_ok,
+        proof,
+    )
+    print(output, flush=True)
+    failed = (
+        any(recorder.errors.values())
+        or not all(ok for _c, ok, _d in checks)
+        or retries
+        or refusals
+        or tracebacks
+        or not proof_ok
+    )
+    replica_text = (
+        [
+            "- its read-only requests (searches, reads, the PDF) on a streaming",
+            "  replica: tools/replica.sh (`make replica`), `pg_basebackup -R -X "
+            "stream`, hot",
+            f"  standby on {replica['REPLICA_HOST']}:{replica['REPLICA_PORT']}, "
+            "`--db_replica_host/--db_replica_port`;",
+        ]
+        if replica
+        else ["- no replica (`LOAD_REPLICA=0`);"]
+    )
+    text = [
+        "# Load run: posting invoices of serials while others search the enquiry",
+        "",
+        "`make bench` ends with `bench/bench_load.py`:",
+        "",
+        f"- a throw-away database from the test template with the addon, {SERIALS:,}",
+        f"  serials of one product received in stock, {CUSTOMERS} customers;",
+        f"- Odoo with `--workers={WORKERS} --max-cron-threads=0`;",
+        *replica_text,
+        f"- for {SECONDS:.0f} s, {WRITERS} writer clients each create a customer "
+        f"invoice of {PER_INVOICE}",
+        "  serials from their own (disjoint) pool and post it (JSON-RPC `call_kw`",
+        f"  create, `call_button` action_post), while {READERS} reader clients "
+        "search the",
+        "  Serial Numbers list (`web_search_read`: part of a serial, In Stock, a",
+        "  customer); one session each, client threads on the same machine;",
+        "- latency per request as the client sees it (queueing for the 2 workers",
+        "  included); afterwards the database is checked serial by serial.",
+        "",
+        "Every sale consumes the oldest stock valuation layer of the product",
+        "(Odoo's stock_account, FIFO even at standard cost): two posts at the same",
+        "moment update the same row, PostgreSQL refuses the later one and Odoo plays",
+        "the request again (counted below). These replays make the tail of the post",
+        "latency; no request is lost.",
+        "",
+    ]
+    readme = write_section(
+        "bench_load",
+        "\n".join(text)
+        + "\n"
+        + machine_line(
+            f"; PostgreSQL 15 on {cfg['PGHOST']}:{cfg['PGPORT']}"
+            + (f", replica on port {replica['REPLICA_PORT']}" if replica else "")
+        )
+        + "```\n"
+        + output
+        + "\n```\n",
+    )
+    log(f"results written to {readme}")
+    return 1 if failed else 0
+
+
+def report(
+    recorder,
+    elapsed,
+    checks,
+    replica,
+    replica_commits,
+    retries,
+    refusals,
+    server_log,
+    proof_ok,
+    proof,
+):
+    conflicts, retried, tracebacks = server_log
+    lines = [
+        f"{'requests':<18}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+    ]
+    total = 0
+    for kind in KINDS:
+        values = recorder.latencies.get(kind, [])
+        errors = len(recorder.errors.get(kind, []))
+        total += len(values)
+        if values:
+            lines.append(
+                f"{kind:<18}{len(values):>7}{len(values) / elapsed:>8.1f}"
+                f"{percentile(values, 0.50):>9.0f}{percentile(values, 0.95):>9.0f}"
+                f"{percentile(values, 0.99):>9.0f}{max(values):>9.0f}{errors:>8}"
+            )
+        else:
+            lines.append(
+                f"{kind:<18}{0:>7}{'-':>8}{'-':>9}{'-':>9}{'-':>9}{'-':>9}"
+                f"{errors:>8}"
+            )
+    errors = sum(len(values) for values in recorder.errors.values())
+    sold = sum(len(lots) for lots in recorder.posted.values())
+    lines += [
+        f"{'all':<18}{total:>7}{total / elapsed:>8.1f}{'':>36}{errors:>8}",
+        "",
+        f"duration {elapsed:.1f}s: {len(recorder.posted)} invoices posted "
+        f"({len(recorder.posted) / elapsed:.2f}/s), {sold} serials sold "
+        f"({sold / elapsed:.1f}/s)",
+    ]
+    if replica:
+        searches = sum(len(recorder.latencies.get(kind, [])) for kind in KINDS[2:])
+        lines.append(
+            f"replica: transactions committed there for the database during the "
+            f"load: {replica_commits} (searches answered: {searches})"
+        )
+        lines.append(
+            "read-only proof before the load (bench/replica_check.py): "
+            + proof.splitlines()[-1]
+        )
+    lines.append(
+        f'Odoo log "{server.RETRY_WARNING}" / "{server.FALLBACK_WARNING}": '
+        f"{len(retries)}; statements refused by the replica: {len(refusals)}"
+    )
+    lines.append(
+        f"concurrent updates of one row refused by PostgreSQL and played again by "
+        f"Odoo: {len(conflicts)} ({len(retried)} retries); other ERROR lines in "
+        f"Odoo's log: {len(tracebacks)}"
+    )
+    lines.append("")
+    lines += [
+        f"{'ok' if ok else 'FAILED':<7}{check}: {detail}"
+        for check, ok, detail in checks
+    ]
+    for kind, messages in recorder.errors.items():
+        for message in messages[:3]:
+            lines.append(f"error {kind}: {message}")
+    for line in (retries + refusals + tracebacks + conflicts[:1])[:5]:
+        lines.append(f"log: {line[:300]}")
+    verdict = (
+        errors == 0
+        and all(ok for _c, ok, _d in checks)
+        and not retries
+        and not refusals
+        and not tracebacks
+        and proof_ok
+    )
+    lines.append(
+        f"verdict: {'OK' if verdict else 'FAILED'} ({errors} errors, "
+        f"{sum(1 for _c, ok, _d in checks if not ok)} failed checks)"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

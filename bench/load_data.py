@@ -1,0 +1,174 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Data for the replica check and the load run, under `odoo-bin shell`.
+
+Run by bench/replica_check.py and bench/bench_load.py (through
+bench/odoo_server.py) on a throw-away database with the addon installed.
+Environment: PST_SERIALS (serials received in stock, default 100),
+PST_CUSTOMERS (default 10), PST_REPORT_URL (where wkhtmltopdf fetches the
+report's styles: the port of the Odoo server about to start).
+
+Receives PST_SERIALS serials of one serial-tracked product ``LOAD-000001``...
+in one validated receipt, creates the customers and two users (``pst_reader``,
+a stock user, and ``pst_writer``, who posts invoices and moves stock), and
+gives the enquiry something to show: one serial invoiced (posted invoice:
+delivered, with its customer and invoice number), one written off, one with
+an expiry date soon, one to investigate. Commits, then prints one JSON line
+with the ids the callers need.
+"""
+
+import json
+import os
+
+from odoo import Command, fields
+
+SERIALS = int(os.environ.get("PST_SERIALS", "100"))
+CUSTOMERS = int(os.environ.get("PST_CUSTOMERS", "10"))
+REPORT_URL = os.environ.get("PST_REPORT_URL")
+
+shell_env = env  # noqa: F821  (given by odoo-bin shell)
+env = shell_env(
+    user=shell_env.ref("base.user_admin"),
+    context={"tracking_disable": True, "mail_create_nolog": True},
+)
+company = env.company
+warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+stock = warehouse.lot_stock_id
+suppliers = env.ref("stock.stock_location_suppliers")
+
+if REPORT_URL:
+    env["ir.config_parameter"].set_param("report.url", REPORT_URL)
+
+users = env["res.users"].create(
+    [
+        {
+            "name": "PST Reader",
+            "login": "pst_reader",
+            "password": "pst_reader",
+            "groups_id": [Command.set([env.ref("stock.group_stock_user").id])],
+        },
+        {
+            "name": "PST Writer",
+            "login": "pst_writer",
+            "password": "pst_writer",
+            "groups_id": [
+                Command.set(
+                    [
+                        env.ref("stock.group_stock_user").id,
+                        env.ref("account.group_account_invoice").id,
+                    ]
+                )
+            ],
+        },
+    ]
+)
+customers = env["res.partner"].create(
+    [{"name": f"Load Customer {index:03d}"} for index in range(CUSTOMERS)]
+)
+product = env["product.product"].create(
+    {
+        "name": "Load Laptop",
+        "type": "consu",
+        "is_storable": True,
+        "tracking": "serial",
+        "list_price": 100.0,
+        "invoice_policy": "order",
+    }
+)
+
+# One receipt of every serial: Odoo's own flow, lines given in one create.
+names = [f"LOAD-{index:06d}" for index in range(1, SERIALS + 1)]
+receipt = env["stock.picking"].create(
+    {
+        "picking_type_id": warehouse.in_type_id.id,
+        "location_id": suppliers.id,
+        "location_dest_id": stock.id,
+        "move_ids": [
+            Command.create(
+                {
+                    "name": product.name,
+                    "product_id": product.id,
+                    "product_uom_qty": len(names),
+                    "location_id": suppliers.id,
+                    "location_dest_id": stock.id,
+                }
+            )
+        ],
+    }
+)
+receipt.action_confirm()
+receipt.move_ids.move_line_ids.unlink()
+env["stock.move.line"].create(
+    [
+        {
+            "picking_id": receipt.id,
+            "move_id": receipt.move_ids.id,
+            "product_id": product.id,
+            "lot_name": name,
+            "quantity": 1,
+            "location_id": suppliers.id,
+            "location_dest_id": stock.id,
+            "picked": True,
+        }
+        for name in names
+    ]
+)
+receipt.button_validate()
+lots = env["stock.lot"].search([("product_id", "=", product.id)], order="name")
+assert len(lots) == SERIALS, (len(lots), SERIALS)
+
+# The enquiry's examples, taken from the end of the list (the load run's
+# writers take theirs from the start): invoiced, written off, expiring, odd.
+examples = {}
+if SERIALS >= 10:
+    invoiced, scrapped, expiring, odd = lots[-1], lots[-2], lots[-3], lots[-4]
+    invoice = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": customers[0].id,
+            "invoice_date": fields.Date.today(),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": 1,
+                        "price_unit": 100.0,
+                        "lot_ids": [Command.set(invoiced.ids)],
+                    }
+                )
+            ],
+        }
+    )
+    invoice.action_post()
+    scrap = env["stock.scrap"].create(
+        {
+            "product_id": product.id,
+            "lot_id": scrapped.id,
+            "scrap_qty": 1,
+            "location_id": stock.id,
+        }
+    )
+    scrap.action_validate()
+    expiring.expiration_date = fields.Datetime.add(fields.Datetime.now(), days=10)
+    odd.to_investigate = True
+    examples = {
+        "invoiced": invoiced.id,
+        "invoice": invoice.id,
+        "written_off": scrapped.id,
+        "expiring": expiring.id,
+        "to_investigate": odd.id,
+    }
+    lots -= invoiced | scrapped | expiring | odd
+
+env.cr.commit()
+print(
+    "PST_DATA "
+    + json.dumps(
+        {
+            "product_id": product.id,
+            "lot_ids": lots.ids,
+            "customer_ids": customers.ids,
+            "examples": examples,
+        }
+    )
+)
