@@ -37,6 +37,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/product_demo.xml",
         "demo/stock_demo.xml",

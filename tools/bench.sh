@@ -75,3 +75,5 @@ PY
 # million-serial database is built once and kept; it writes its own section
 # of bench/README.md.
 "$VENV/bin/python" "$here/../bench/bench_enquiry.py" "$env_file"
+"$VENV/bin/python" "$here/../bench/bench_install_live.py" "$env_file"  # install on a copy of the 1M database
+"$VENV/bin/python" "$here/../bench/bench_load.py" "$env_file"  # load run on a read replica (bench/bench_load.py)

@@ -7,7 +7,10 @@ Called by ``make test`` (through tools/test.sh, after tools/bootstrap.sh):
 2. creates a fresh test database from it and installs the addon with
    ``--test-enable`` (at_install and post_install tests);
 3. runs the pytest-odoo tests found under ``tests/pytest/`` on that database;
-4. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
+4. installs, upgrades and uninstalls the addon on another database holding
+   Odoo data made without it (tools/live_data_check.py), each check counted;
+   ``--no-live`` (or PST_SKIP_LIVE=1) skips that, for a quicker loop;
+5. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
    only when nothing failed.
 
 A browser test skipped because Chromium or websocket-client is missing counts
@@ -265,12 +268,32 @@ def export_pot(cfg, target):
     return 0
 
 
+def run_live_check(cfg, template, args):
+    """The checks of tools/live_data_check.py: [(name, ok, detail)], or None."""
+    if args.no_live:
+        return None
+    import live_data_check  # noqa: PLC0415  (it imports this module)
+
+    try:
+        results = live_data_check.run(cfg, template, args.keep_db)
+    except Exception as error:  # noqa: BLE001  (counted as a failure)
+        results = [("live-data check ran", False, repr(error))]
+    return results or [("live-data check ran", False, "no check ran")]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("env_file")
     parser.add_argument("--keep-db", action="store_true", help="keep the test database")
     parser.add_argument("--tags", default="", help="passed to Odoo's --test-tags")
     parser.add_argument("--export-pot", metavar="FILE", help="write the .pot and stop")
+    parser.add_argument(
+        "--no-live",
+        action="store_true",
+        default=os.environ.get("PST_SKIP_LIVE") == "1",
+        help="skip the install/upgrade/uninstall check on live data "
+        "(tools/live_data_check.py; also PST_SKIP_LIVE=1)",
+    )
     args = parser.parse_args()
     cfg = read_env(args.env_file)
     if args.export_pot:
@@ -289,6 +312,7 @@ def main():
             print(f"[test] kept database {database}")
         else:
             drop_database(cfg, database)
+    live = run_live_check(cfg, template, args)
 
     failed = dict(counter.failed)
     skipped = {}
@@ -305,7 +329,17 @@ def main():
         problems.append(f"odoo exited with code {returncode}")
     if not counter.started:
         problems.append("no test of the addon ran")
-    passed = len(counter.started - set(failed) - set(skipped)) + py_passed
+    live_passed = 0
+    if live is None:
+        skipped["live-data check"] = "--no-live or PST_SKIP_LIVE=1"
+    else:
+        failed.update(
+            (f"[live] {name}", detail or "failed")
+            for name, ok, detail in live
+            if not ok
+        )
+        live_passed = sum(1 for _name, ok, _detail in live if ok)
+    passed = len(counter.started - set(failed) - set(skipped)) + py_passed + live_passed
     n_failed = len(failed) + py_failed + (1 if problems else 0)
     n_skipped = len(skipped) + py_skipped
 
