@@ -37,6 +37,15 @@ class AccountMove(models.Model):
         for move in self:
             move.serial_picking_count = len(move.serial_picking_ids)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The field's groups guard its writes, not its values at creation.
+        if self.env.context.get("default_allow_expired_serials") or any(
+            vals.get("allow_expired_serials") for vals in vals_list
+        ):
+            self._check_expired_serials_consent_rights()
+        return super().create(vals_list)
+
     def _post(self, soft=True):
         allocations = self._check_serial_lines()
         posted = super()._post(soft=soft)
@@ -200,6 +209,17 @@ class AccountMove(models.Model):
             )
         )
         return MoveLine.with_context(quants_cache=quants_cache).create(vals_list)
+
+    @api.model
+    def _check_expired_serials_consent_rights(self):
+        """Only a stock manager confirms that expired serials may be sold."""
+        if not self.env.su and not self.env.user.has_group("stock.group_stock_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only stock managers can allow expired serials to be sold on "
+                    "an invoice."
+                )
+            )
 
     def _check_serial_stock_rights(self):
         """The caller moves stock through invoices only if he may post them."""

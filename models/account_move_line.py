@@ -32,6 +32,9 @@ class AccountMoveLine(models.Model):
         readonly=False,
         copy=True,
         domain=LOT_PICKER_DOMAIN,
+        # The company check of the ORM: never a serial of another company,
+        # whoever writes (the picker's domain only guides the web client).
+        check_company=True,
         help="The serial numbers sold (or taken back, on a credit note) on this "
         "line. Posting a customer invoice delivers them from the warehouse stock; "
         "posting a credit note receives them back. On lines invoiced from a sale "
@@ -375,7 +378,9 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _check_lot_ids_exist(self, vals_list):
-        """Refuse serial ids that do not exist, named in the user's words."""
+        """Refuse serial ids that do not exist or are of a company the user is
+        not working in, named in the user's words (posting moves the serials
+        as superuser: an id given here must be one the user may use)."""
         lot_ids = []
         for vals in vals_list:
             commands = vals.get("lot_ids")
@@ -390,4 +395,4 @@ class AccountMoveLine(models.Model):
                 else:
                     lot_ids.append(command)
         if lot_ids:
-            self.env["stock.lot"]._check_serial_ids_exist(lot_ids)
+            self.env["stock.lot"]._check_serial_ids_allowed(lot_ids)

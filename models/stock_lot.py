@@ -1,6 +1,9 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import math
 import re
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -12,6 +15,8 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_date, formatLang, split_every
 from odoo.tools.sql import create_index, create_unique_index, index_exists
 
+_logger = logging.getLogger(__name__)
+
 # C0 and C1 control characters (tab, newline, NUL, DEL...) never belong in a
 # serial: they come from bad pastes and scanners and make serials unfindable.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -19,6 +24,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # a longer name is a paste of something else, and would not fit a label.
 SERIAL_NAME_MAX_LENGTH = 128
 UNIQUE_SERIAL_INDEX = "stock_lot_unique_serial_per_product_company"
+# Serial Number Enquiry: the list's default order, alone and per status.
+LAST_MOVE_INDEX = "stock_lot_serial_tracking_last_move_index"
+STATE_LAST_MOVE_INDEX = "stock_lot_serial_tracking_state_last_move_index"
 # Serial Number Enquiry: where a serial is, stored for speed (serial_state).
 SERIAL_STATES = [
     ("in_stock", "In stock"),
@@ -38,6 +46,10 @@ SERIAL_FACT_FIELDS = [
 # Serials per UPDATE when refreshing facts.
 FACTS_BATCH_SIZE = 50000
 CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
+# Set only by a stock manager's action (or by the system, as superuser).
+BOOKKEEPING_FIELDS = frozenset(
+    {"to_investigate", "entry_origin", "corrected_from_id", "corrected_to_id"}
+)
 # Where a serial first appeared: the document of its first done movement.
 ENTRY_ORIGINS = [
     ("receipt", "Receipt"),
@@ -201,6 +213,7 @@ class StockLot(models.Model):
             return super().create(vals_list)
 
     def write(self, vals):
+        self._check_bookkeeping_write(vals)
         if "name" not in vals:
             return super().write(vals)
         vals = dict(vals, name=self._clean_serial_name(vals["name"]))
@@ -238,6 +251,7 @@ class StockLot(models.Model):
         """Open Correct Serial Number for this serial (stock managers only)."""
         self.ensure_one()
         self.env["stock.lot.correction"]._check_correction_rights()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Correct Serial Number"),
@@ -255,6 +269,8 @@ class StockLot(models.Model):
         owners), the user chooses the place first: one write-off per place.
         """
         self.ensure_one()
+        self._check_write_off_rights()
+        self.check_access("read")
         places = self._get_internal_stock().get(self)
         if not places:
             raise UserError(
@@ -293,6 +309,63 @@ class StockLot(models.Model):
             "views": [(False, "form")],
             "target": "new",
         }
+
+    @api.model
+    def _check_serial_ids_allowed(self, lot_ids):
+        """Refuse serial ids that do not exist or belong to another company.
+
+        Public methods take serial ids from the client: a serial of a company
+        the user is not working in (ids forged in an RPC call, a stale client)
+        is refused before anything links it, even where the ORM would link it
+        without reading it. Serials without company are shared by all.
+        """
+        self._check_serial_ids_exist(lot_ids)
+        if self.env.su:
+            return
+        # sudo: the company of serials the user may not read; only ids come out.
+        foreign = (
+            self.sudo()
+            .browse(lot_ids)
+            .filtered(
+                lambda lot: lot.company_id and lot.company_id not in self.env.companies
+            )
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "These serial numbers belong to a company you are not working "
+                    "in (ids %(ids)s). Choose serials of %(companies)s.",
+                    ids=", ".join(str(lot_id) for lot_id in sorted(foreign.ids)),
+                    companies=", ".join(self.env.companies.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _check_serials_company(self, records):
+        """Refuse records (move lines, write-offs) whose serial (lot_id) is of
+        another company than theirs; serials without company are shared."""
+        # sudo: the serial's company, also where the user may not read it.
+        wrong = records.sudo().filtered(
+            lambda record: record.lot_id.company_id
+            and record.company_id
+            and record.lot_id.company_id != record.company_id
+        )
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "A serial number of one company cannot be used by another:\n"
+                    "%(serials)s",
+                    serials="\n".join(
+                        self.env._(
+                            "- %(serial)s belongs to %(owner)s, not to %(company)s",
+                            serial=record.lot_id.name,
+                            owner=record.lot_id.company_id.name,
+                            company=record.company_id.name,
+                        )
+                        for record in wrong
+                    ),
+                )
+            )
 
     @api.model
     def _check_serial_ids_exist(self, lot_ids):
@@ -612,6 +685,7 @@ class StockLot(models.Model):
         """Open the retrospective receipt of this serial (stock managers)."""
         self.ensure_one()
         self._check_stock_manager()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Retrospective Receipt of %(serial)s", serial=self.name),
@@ -646,6 +720,43 @@ class StockLot(models.Model):
             ["quantity:sum"],
         )
         return {lot.id: quantity for lot, quantity in groups}
+
+    @api.model
+    def _check_write_off_rights(self):
+        if not self.env.su and not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(
+                self.env._(
+                    "Only inventory users can write off serial numbers. Ask one of "
+                    "them to do it."
+                )
+            )
+
+    @api.model
+    def _check_bookkeeping_write(self, vals):
+        """Refuse a direct write of what only a stock manager's action sets.
+
+        The investigation flag is cleared by a retrospective receipt, the
+        correction links are set by Correct Serial Number (both stock manager
+        only); written directly over RPC they would skip those checks.
+        """
+        written = BOOKKEEPING_FIELDS.intersection(vals)
+        if (
+            not written
+            or self.env.su
+            or self.env.user.has_group("stock.group_stock_manager")
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "Only inventory administrators can change these fields of a serial "
+                "number: %(fields)s. Use a retrospective receipt or Correct Serial "
+                "Number instead.",
+                fields=", ".join(
+                    self._fields[name].get_description(self.env)["string"]
+                    for name in sorted(written)
+                ),
+            )
+        )
 
     def _check_stock_manager(self):
         if not self.env.user.has_group("stock.group_stock_manager"):
@@ -748,13 +859,13 @@ class StockLot(models.Model):
         """
         create_index(
             self.env.cr,
-            "stock_lot_serial_tracking_last_move_index",
+            LAST_MOVE_INDEX,
             self._table,
             ["last_move_date DESC NULLS LAST", "id DESC"],
         )
         create_index(
             self.env.cr,
-            "stock_lot_serial_tracking_state_last_move_index",
+            STATE_LAST_MOVE_INDEX,
             self._table,
             ["serial_state", "last_move_date DESC NULLS LAST", "id DESC"],
         )
@@ -829,6 +940,8 @@ class StockLot(models.Model):
             )
         ]
 
+    # Opening the enquiry only reads: served by a read replica where one is set.
+    @api.readonly
     def action_serial_enquiry(self):
         """Open the serial's enquiry: its facts, warranty, expiry and history."""
         self.ensure_one()
@@ -847,27 +960,114 @@ class StockLot(models.Model):
 
     @api.model
     def _refresh_all_serial_facts(self, batch_size=FACTS_BATCH_SIZE):
-        """Compute the facts of every serial (installation), batch by batch."""
+        """Compute the facts of every serial (installation), batch by batch.
+
+        One UPDATE per batch of serials: the facts, and where the serials
+        without an entry origin first appeared. Logs its progress, so that an
+        administrator installing on a large database sees it advance.
+        """
+        started = time.monotonic()
         self.env.cr.execute(SQL("SELECT id FROM stock_lot ORDER BY id"))
         ids = [row[0] for row in self.env.cr.fetchall()]
-        for batch in split_every(batch_size, ids, list):
-            self.browse(batch)._refresh_serial_facts()
+        batches = math.ceil(len(ids) / batch_size)
+        for number, batch in enumerate(split_every(batch_size, ids, list), 1):
+            self.browse(batch)._refresh_serial_facts(entry_origins=True)
+            _logger.info(
+                "Serial facts: batch %s/%s done (%s serials)",
+                number,
+                batches,
+                len(batch),
+            )
+        _logger.info(
+            "Serial facts of %s serials computed in %s batches of at most %s in %.1fs",
+            len(ids),
+            batches,
+            batch_size,
+            time.monotonic() - started,
+        )
 
-    def _refresh_serial_facts(self):
+    @api.model
+    def _serial_entry_origins_sql(self):
+        """The parts _serial_facts_sql() adds to note entry origins: the kind
+        of document of each serial's first done move line (the rules of
+        StockMoveLine._get_serial_entry_origin()), and whether that line took
+        the serial out of an internal location (never received: flagged)."""
+        invoice_pickings = self.env["stock.picking"]._fields["serial_invoice_ids"]
+        return {
+            "line_columns": SQL(
+                """,
+                move.serial_operation,
+                move.scrap_id,
+                move.is_inventory,
+                move.picking_id,
+                source.usage = 'internal' AS from_internal"""
+            ),
+            "first_line_cte": SQL(
+                """
+                first_line AS (
+                    SELECT DISTINCT ON (lot_id)
+                           lot_id,
+                           CASE
+                               WHEN serial_operation = 'correction'
+                               THEN 'correction'
+                               WHEN scrap_id IS NOT NULL THEN 'write_off'
+                               WHEN is_inventory THEN 'adjustment'
+                               WHEN EXISTS (
+                                   SELECT 1 FROM %(invoice_rel)s rel
+                                    WHERE rel.%(picking_column)s = lines.picking_id
+                               ) THEN 'invoice'
+                               WHEN NOT from_internal THEN 'receipt'
+                               ELSE 'transfer'
+                           END AS entry_origin,
+                           from_internal AS flagged
+                      FROM lines
+                  ORDER BY lot_id, date, id
+                ),""",
+                invoice_rel=SQL.identifier(invoice_pickings.relation),
+                picking_column=SQL.identifier(invoice_pickings.column1),
+            ),
+            "first_line_columns": SQL(", first_line.entry_origin, first_line.flagged"),
+            "first_line_join": SQL(
+                "LEFT JOIN first_line ON first_line.lot_id = target.id"
+            ),
+            "origin_set": SQL(
+                """,
+                entry_origin = COALESCE(lot.entry_origin, new_facts.entry_origin),
+                to_investigate = CASE
+                    WHEN lot.entry_origin IS NULL AND new_facts.flagged THEN TRUE
+                    ELSE lot.to_investigate
+                END"""
+            ),
+            "origin_changed": SQL(
+                "OR (lot.entry_origin IS NULL AND new_facts.entry_origin IS NOT NULL)"
+            ),
+        }
+
+    def _refresh_serial_facts(self, entry_origins=False):
         """Recompute the stored facts of these serials from the stock.
 
         One UPDATE per batch of serials, whatever their number: current stock
         from the quants, last move and last customer move from the done move
         lines. Serials whose facts did not change are not written.
+
+        :param entry_origins: also note where the serials that have no entry
+            origin yet first appeared (installation on existing serials; moves
+            done later note it themselves, StockMoveLine._record_serial_entry).
         """
         ids = [lot_id for lot_id in self.ids if lot_id]
         if not ids:
             return
         self._flush_serial_facts_sources()
+        fnames = [*SERIAL_FACT_FIELDS, "history_ids"]
+        if entry_origins:
+            self.env["stock.move"].flush_model(["serial_operation", "is_inventory"])
+            self.env["stock.picking"].flush_model(["serial_invoice_ids"])
+            self.flush_recordset(["entry_origin", "to_investigate"])
+            fnames += ["entry_origin", "to_investigate"]
         for batch in split_every(FACTS_BATCH_SIZE, ids, list):
-            self.env.cr.execute(self._serial_facts_sql(batch))
+            self.env.cr.execute(self._serial_facts_sql(batch, entry_origins))
         # The history (an SQL view) changed too: the ORM cannot know it.
-        self.invalidate_recordset([*SERIAL_FACT_FIELDS, "history_ids"])
+        self.invalidate_recordset(fnames)
 
     @api.model
     def _flush_serial_facts_sources(self):
@@ -895,7 +1095,7 @@ class StockLot(models.Model):
             self.env[model].flush_model(fnames)
 
     @api.model
-    def _serial_facts_sql(self, ids):
+    def _serial_facts_sql(self, ids, entry_origins=False):
         """The UPDATE setting the facts of the serials of these ids.
 
         Set-based: one pass over the serials' positive quants, one over their
@@ -903,7 +1103,13 @@ class StockLot(models.Model):
         of ids. The list drives the joins, so that PostgreSQL plans them for
         the real number of serials even when its statistics are older than
         the moves just done (hash joins, no loop over loops).
+
+        With entry_origins, the same pass gives the serials without an entry
+        origin the one of their first done move line, and the investigation
+        flag when it took them out of an internal location, as
+        StockMoveLine._record_serial_entry() does (no to-do for the past).
         """
+        origins = self._serial_entry_origins_sql() if entry_origins else {}
         return SQL(
             """
             WITH stock AS (
@@ -930,6 +1136,7 @@ class StockLot(models.Model):
                        source.usage = 'customer' OR destination.usage = 'customer'
                            AS customer_move,
                        COALESCE(picking.partner_id, move.partner_id) AS partner_id
+                       %(line_columns)s
                   FROM stock_move_line line
                   JOIN stock_move move ON move.id = line.move_id
                   LEFT JOIN stock_picking picking ON picking.id = move.picking_id
@@ -950,6 +1157,7 @@ class StockLot(models.Model):
                  WHERE customer_move
               ORDER BY lot_id, date DESC, id DESC
             ),
+            %(first_line_cte)s
             facts AS (
                 SELECT target.id,
                        CASE
@@ -968,10 +1176,12 @@ class StockLot(models.Model):
                        CASE WHEN last_customer_move.delivered
                             THEN last_customer_move.date::date
                        END AS warranty_start_date
+                       %(first_line_columns)s
                   FROM unnest(%(ids)s::int[]) AS target(id)
              LEFT JOIN stock ON stock.lot_id = target.id
              LEFT JOIN last_move ON last_move.lot_id = target.id
              LEFT JOIN last_customer_move ON last_customer_move.lot_id = target.id
+                       %(first_line_join)s
             ),
             new_facts AS (
                 SELECT facts.*, %(warranty_end)s AS warranty_end_date
@@ -988,16 +1198,25 @@ class StockLot(models.Model):
                    last_move_date = new_facts.last_move_date,
                    warranty_start_date = new_facts.warranty_start_date,
                    warranty_end_date = new_facts.warranty_end_date
+                   %(origin_set)s
               FROM new_facts
              WHERE lot.id = new_facts.id
-               AND (lot.serial_state, lot.current_location_id, lot.customer_id,
-                    lot.last_move_date, lot.warranty_start_date, lot.warranty_end_date)
-                   IS DISTINCT FROM
-                   (new_facts.serial_state, new_facts.current_location_id,
-                    new_facts.customer_id, new_facts.last_move_date,
-                    new_facts.warranty_start_date, new_facts.warranty_end_date)
+               AND ((lot.serial_state, lot.current_location_id, lot.customer_id,
+                     lot.last_move_date, lot.warranty_start_date,
+                     lot.warranty_end_date)
+                    IS DISTINCT FROM
+                    (new_facts.serial_state, new_facts.current_location_id,
+                     new_facts.customer_id, new_facts.last_move_date,
+                     new_facts.warranty_start_date, new_facts.warranty_end_date)
+                    %(origin_changed)s)
             """,
             ids=ids,
+            line_columns=origins.get("line_columns", SQL()),
+            first_line_cte=origins.get("first_line_cte", SQL()),
+            first_line_columns=origins.get("first_line_columns", SQL()),
+            first_line_join=origins.get("first_line_join", SQL()),
+            origin_set=origins.get("origin_set", SQL()),
+            origin_changed=origins.get("origin_changed", SQL()),
             warranty_end=self._warranty_end_sql(
                 SQL("facts.warranty_start_date"), SQL("template.serial_warranty_months")
             ),

@@ -55,6 +55,15 @@ class StockMoveLine(models.Model):
         (lots | done.lot_id)._refresh_serial_facts()
         return result
 
+    @api.constrains("lot_id", "company_id")
+    def _check_serial_company(self):
+        """Never a serial of another company on a move of this company.
+
+        Odoo checks it in the views only: stock.move.line has no automatic
+        company check, so an RPC call could move another company's serial.
+        """
+        self.env["stock.lot"]._check_serials_company(self)
+
     @api.onchange("lot_id")
     def _onchange_lot_id_serial_location(self):
         """A batch serial picked on a transfer is taken where it is in stock.

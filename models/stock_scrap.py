@@ -8,6 +8,11 @@ from odoo.tools import float_compare
 class StockScrap(models.Model):
     _inherit = "stock.scrap"
 
+    @api.constrains("lot_id", "company_id")
+    def _check_serial_company(self):
+        """Never write off a serial of another company (see stock.move.line)."""
+        self.env["stock.lot"]._check_serials_company(self)
+
     @api.onchange("lot_id")
     def _onchange_lot_id_full_quantity(self):
         """Writing off a batch serial: all of it, where it is.
@@ -50,6 +55,8 @@ class StockScrap(models.Model):
         anyway and leave a negative serial quantity behind.
         """
         self.ensure_one()
+        # A serial of another company, put there bypassing the check above.
+        self._check_serial_company()
         if self.lot_id and self.product_id.is_storable:
             self.lot_id._lock_serials_for_stock_change()
             self._check_serial_available()

@@ -20,3 +20,6 @@ from . import test_bad_input
 from . import test_invoice_tour
 from . import test_correction_tour
 from . import test_enquiry_readonly
+from . import test_access_rights
+from . import test_multi_company
+from . import test_install_existing

@@ -228,7 +228,7 @@ class TestBadInput(SerialInvoiceCase):
         self._assert_refused(
             "correction of another company's serial",
             lambda: self._correct(self.other_lot.id, "SN-NEW", env=manager),
-            "Lot/Serial",
+            "belong to a company you are not working in",
             AccessError,
         )
         self._assert_refused(
@@ -296,7 +296,6 @@ class TestBadInput(SerialInvoiceCase):
             ("fraction of a serial", 0.5, self.sn1, "quantity of 0.5"),
             ("negative quantity", -1.0, self.sn1, "quantity of -1"),
             ("serial of another product", 1.0, other_product_lot, "is not a serial"),
-            ("serial of another company", 1.0, self.other_lot, "is not a serial"),
         ]
         for label, quantity, lots, fragment in corpus:
             invoice = self._invoice([(self.laptop, quantity, lots)])
@@ -304,6 +303,13 @@ class TestBadInput(SerialInvoiceCase):
                 f"invoice {label}", invoice.action_post, fragment, UserError
             )
             self.assertEqual(invoice.state, "draft")
+        # A serial of another company is refused on the line already.
+        self._assert_refused(
+            "invoice serial of another company",
+            lambda: self._invoice([(self.laptop, 1.0, self.other_lot)]),
+            "Incompatible companies on records",
+            UserError,
+        )
         # A serial deleted while on a draft invoice leaves the line without it.
         invoice = self._invoice([(self.laptop, 1.0, self.gone)])
         self.gone.unlink()

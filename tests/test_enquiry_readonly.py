@@ -155,6 +155,17 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
             form_view = self.env.ref(
                 "product_serial_tracking.stock_lot_enquiry_view_form"
             )
+            # The list's row menu opens the enquiry through a button: read-only
+            # too (@api.readonly), so a replica serves it where one is set.
+            opened = self.make_jsonrpc_request(
+                "/web/dataset/call_button/stock.lot/action_serial_enquiry",
+                {
+                    "model": "stock.lot",
+                    "method": "action_serial_enquiry",
+                    "args": [[lot.id]],
+                    "kwargs": {},
+                },
+            )
             form = self._call("stock.lot", "get_views", views=[[form_view.id, "form"]])
             history_list = self._call(
                 "stock.lot.history", "get_views", views=[[False, "list"]]
@@ -174,6 +185,8 @@ class TestEnquiryReadOnly(SerialTrackingCase, HttpCase):
                 "/report/pdf/product_serial_tracking.report_serial_history_document/"
                 + ",".join(str(lot_id) for lot_id in self.lots.ids)
             )
+        self.assertEqual(opened["views"], [[form_view.id, "form"]])
+        self.assertTrue(type(self.env["stock.lot"]).action_serial_enquiry._readonly)
         self.assertEqual(record["serial_state"], "delivered")
         self.assertEqual(record["customer_id"], self.partner.id)
         self.assertEqual(len(record["history_ids"]), 2)  # receipt, delivery

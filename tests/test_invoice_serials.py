@@ -228,10 +228,14 @@ class TestInvoiceSerials(SerialInvoiceCase):
         self.env["stock.quant"].with_company(other)._update_available_quantity(
             self.laptop, other_warehouse.lot_stock_id, 1, lot_id=lot
         )
-        invoice = self._invoice([(self.laptop, 1, lot)])
-        self._assert_refused(
-            invoice, "serial SN-OTHER is not a serial of Test Laptop in"
-        )
+        # Refused on the line already (posting refuses it too: see
+        # test_multi_company).
+        before = self._snapshot()
+        with self.assertRaises(UserError) as caught:
+            self._invoice([(self.laptop, 1, lot)])
+        self.assertIn("Incompatible companies on records", str(caught.exception))
+        self.assertIn("SN-OTHER", str(caught.exception))
+        self.assertEqual(self._snapshot(), before)
 
     def test_expired_serial_refused_unless_a_stock_manager_confirms(self):
         self._receive(self.yoghurt, [("POT-OLD", 5.0)])

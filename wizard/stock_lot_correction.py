@@ -50,7 +50,7 @@ class StockLotCorrection(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["stock.lot"]._check_serial_ids_exist(
+        self.env["stock.lot"]._check_serial_ids_allowed(
             [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
         )
         return super().create(vals_list)

@@ -85,7 +85,7 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["stock.lot"]._check_serial_ids_exist(
+        self.env["stock.lot"]._check_serial_ids_allowed(
             [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
         )
         for vals in vals_list:
@@ -94,15 +94,16 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
 
     def write(self, vals):
         if vals.get("lot_id"):
-            self.env["stock.lot"]._check_serial_ids_exist([vals["lot_id"]])
+            self.env["stock.lot"]._check_serial_ids_allowed([vals["lot_id"]])
         self._check_date_value(vals)
         return super().write(vals)
 
     def action_confirm(self):
         """Record the validated receipt, dated `date`; resolve the serial."""
         self.ensure_one()
+        # Before reading the wizard: the refusal names who may do it.
+        self.env["stock.lot"]._check_stock_manager()
         lot = self.lot_id
-        lot._check_stock_manager()
         self._check_receipt()
         source = self.env.ref("stock.stock_location_suppliers")
         origin = self.env._("Retrospective receipt of %(serial)s", serial=lot.name)
@@ -161,6 +162,16 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
                 self.env._(
                     "%(location)s is not a stock location.",
                     location=self.location_dest_id.display_name,
+                )
+            )
+        if self.location_dest_id.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "%(location)s is not a location of %(company)s: the serial "
+                    "%(serial)s is received in its own company.",
+                    location=self.location_dest_id.display_name,
+                    company=self.company_id.name,
+                    serial=self.lot_id.name,
                 )
             )
         if self.tracking == "serial":

@@ -1,6 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -15,6 +15,13 @@ class StockLotWriteOff(models.TransientModel):
     )
     product_id = fields.Many2one(related="lot_id.product_id")
     line_ids = fields.One2many("stock.lot.write.off.line", "wizard_id", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["stock.lot"]._check_serial_ids_allowed(
+            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
+        )
+        return super().create(vals_list)
 
 
 class StockLotWriteOffLine(models.TransientModel):
