@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
 
 
 class StockScrap(models.Model):
@@ -63,6 +62,9 @@ class StockScrap(models.Model):
         return super().action_validate()
 
     def _check_serial_available(self):
+        """Odoo's own availability check, turned into a refusal for serials."""
+        if self.check_available_qty():
+            return
         available = self.with_context(
             location=self.location_id.id,
             lot_id=self.lot_id.id,
@@ -73,18 +75,16 @@ class StockScrap(models.Model):
         wanted = self.product_uom_id._compute_quantity(
             self.scrap_qty, self.product_id.uom_id
         )
-        rounding = self.product_id.uom_id.rounding
-        if float_compare(available, wanted, precision_rounding=rounding) < 0:
-            raise UserError(
-                self.env._(
-                    "Serial %(serial)s cannot be written off: %(location)s holds "
-                    "%(available)s %(uom)s of it, not %(wanted)s. Someone may "
-                    "have moved it meanwhile; open the serial again to see "
-                    "where it is.",
-                    serial=self.lot_id.name,
-                    location=self.location_id.display_name,
-                    available=available,
-                    wanted=wanted,
-                    uom=self.product_id.uom_id.name,
-                )
+        raise UserError(
+            self.env._(
+                "Serial %(serial)s cannot be written off: %(location)s holds "
+                "%(available)s %(uom)s of it, not %(wanted)s. Someone may "
+                "have moved it meanwhile; open the serial again to see "
+                "where it is.",
+                serial=self.lot_id.name,
+                location=self.location_id.display_name,
+                available=available,
+                wanted=wanted,
+                uom=self.product_id.uom_id.name,
             )
+        )
