@@ -6,4 +6,3 @@ from . import account_move_line
 from . import stock_move
 from . import stock_move_line
 from . import stock_scrap
-from . import stock_lot_history
