@@ -4,12 +4,9 @@ import logging
 
 from odoo.tools import SQL
 
-from .models.stock_lot import (
-    FACTS_BATCH_SIZE,
-    LAST_MOVE_INDEX,
-    STATE_LAST_MOVE_INDEX,
-    UNIQUE_SERIAL_INDEX,
-)
+from .models.stock_lot import UNIQUE_SERIAL_INDEX
+from .models.stock_lot_enquiry import LAST_MOVE_INDEX, STATE_LAST_MOVE_INDEX
+from .models.stock_lot_facts import FACTS_BATCH_SIZE
 from .models.stock_move_line import DONE_LOT_LINES_INDEX
 
 _logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 
@@ -213,22 +213,22 @@ class AccountMove(models.Model):
     @api.model
     def _check_expired_serials_consent_rights(self):
         """Only a stock manager confirms that expired serials may be sold."""
-        if not self.env.su and not self.env.user.has_group("stock.group_stock_manager"):
-            raise AccessError(
-                self.env._(
-                    "Only stock managers can allow expired serials to be sold on "
-                    "an invoice."
-                )
-            )
+        self.env["stock.serial.guard.mixin"]._check_serial_role(
+            "stock.group_stock_manager",
+            self.env._(
+                "Only stock managers can allow expired serials to be sold on an "
+                "invoice."
+            ),
+        )
 
     def _check_serial_stock_rights(self):
         """The caller moves stock through invoices only if he may post them."""
         if self.env.su:
             return
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(
-                self.env._("You don't have the access rights to post an invoice.")
-            )
+        self.env["stock.serial.guard.mixin"]._check_serial_role(
+            "account.group_account_invoice",
+            self.env._("You don't have the access rights to post an invoice."),
+        )
         self.check_access("write")
 
     def _check_nothing_outstanding(self):

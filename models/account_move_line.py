@@ -395,4 +395,4 @@ class AccountMoveLine(models.Model):
                 else:
                     lot_ids.append(command)
         if lot_ids:
-            self.env["stock.lot"]._check_serial_ids_allowed(lot_ids)
+            self.env["stock.serial.guard.mixin"]._check_serial_ids_allowed(lot_ids)

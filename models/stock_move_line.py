@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
-from .stock_lot import ENTRY_ORIGINS
+from .stock_move_line_document import ENTRY_ORIGINS
 
 # Serial Number Enquiry: the done lines of a serial, newest first. A serial's
 # last move (its stored facts) and its history are read from this index
@@ -25,7 +25,10 @@ STOCK_FACT_FIELDS = {
 
 
 class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
+    _name = "stock.move.line"
+    _inherit = ["stock.move.line", "stock.serial.guard.mixin"]
+    # Odoo checks a line's serial company in the views only.
+    _serial_guard_same_company = True
 
     def init(self):
         result = super().init()
@@ -54,15 +57,6 @@ class StockMoveLine(models.Model):
         # Serial Number Enquiry: an edited done line moves its serials again.
         (lots | done.lot_id)._refresh_serial_facts()
         return result
-
-    @api.constrains("lot_id", "company_id")
-    def _check_serial_company(self):
-        """Never a serial of another company on a move of this company.
-
-        Odoo checks it in the views only: stock.move.line has no automatic
-        company check, so an RPC call could move another company's serial.
-        """
-        self.env["stock.lot"]._check_serials_company(self)
 
     @api.onchange("lot_id")
     def _onchange_lot_id_serial_location(self):
@@ -124,18 +118,21 @@ class StockMoveLine(models.Model):
                 firsts.setdefault(line.lot_id, line)
         if not firsts:
             return
+        origins = self.browse(
+            [line.id for line in firsts.values()]
+        )._get_serial_entry_origins()
+        # A flow of another module may name its own origin with the context
+        # key serial_entry_origin, where its moves carry no serial_operation.
+        forced = self.env.context.get("serial_entry_origin")
         lot_ids = defaultdict(list)
-        # The origin depends on the line's move and kind of line, not on the
-        # serial: ask once per move rather than once per serial.
-        origins = {}
+        outgoing_firsts = []
         for lot, line in firsts.items():
-            key = (line.move_id, line.is_inventory, line.location_id)
-            if key not in origins:
-                origins[key] = (
-                    line._get_serial_entry_origin(),
-                    line._is_serial_outgoing_first(),
-                )
-            lot_ids[origins[key]].append(lot.id)
+            origin, flagged = origins[line.id]
+            if forced in dict(ENTRY_ORIGINS):
+                origin = forced
+            lot_ids[origin, flagged].append(lot.id)
+            if flagged:
+                outgoing_firsts.append(line.id)
         # sudo: the flag is bookkeeping of the movement the caller just made
         # (an invoicing user may post a delivery without rights on serials).
         Lot = self.env["stock.lot"].sudo()
@@ -150,35 +147,7 @@ class StockMoveLine(models.Model):
             # entry_origin alone is untracked bookkeeping: skip the chatter
             # tracking pass over the serials' tracked fields.
             Lot.browse(ids).with_context(tracking_disable=not flagged).write(values)
-        self.browse(
-            [line.id for line in firsts.values() if line._is_serial_outgoing_first()]
-        )._schedule_serial_investigation()
-
-    def _is_serial_outgoing_first(self):
-        self.ensure_one()
-        return self.location_id.usage == "internal"
-
-    def _get_serial_entry_origin(self):
-        """The entry_origin value of a serial first moved by this line.
-
-        A flow of another module may name its own with the context key
-        serial_entry_origin (e.g. "correction").
-        """
-        self.ensure_one()
-        forced = self.env.context.get("serial_entry_origin")
-        if forced in dict(ENTRY_ORIGINS):
-            return forced
-        if self.move_id.serial_operation == "correction":
-            return "correction"
-        if self.move_id.scrap_id:
-            return "write_off"
-        if self.is_inventory or self.move_id.is_inventory:
-            return "adjustment"
-        if self.picking_id.sudo().serial_invoice_ids:
-            return "invoice"
-        if self.location_id.usage != "internal":
-            return "receipt"
-        return "transfer"
+        self.browse(outgoing_firsts)._schedule_serial_investigation()
 
     def _get_serial_document_name(self):
         """The document users know this line by."""

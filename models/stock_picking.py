@@ -24,7 +24,7 @@ class StockPicking(models.Model):
 
     def button_validate(self):
         # A serial of another company, put there bypassing the move line's check.
-        self.move_line_ids._check_serial_company()
+        self.move_line_ids._check_serials_company()
         self._check_unique_serial_quantities()
         self._check_unique_serials_not_in_stock()
         return super().button_validate()

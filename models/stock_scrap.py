@@ -5,12 +5,10 @@ from odoo.exceptions import UserError
 
 
 class StockScrap(models.Model):
-    _inherit = "stock.scrap"
-
-    @api.constrains("lot_id", "company_id")
-    def _check_serial_company(self):
-        """Never write off a serial of another company (see stock.move.line)."""
-        self.env["stock.lot"]._check_serials_company(self)
+    _name = "stock.scrap"
+    _inherit = ["stock.scrap", "stock.serial.guard.mixin"]
+    # Never write off a serial of another company (see stock.move.line).
+    _serial_guard_same_company = True
 
     @api.onchange("lot_id")
     def _onchange_lot_id_full_quantity(self):
@@ -55,7 +53,7 @@ class StockScrap(models.Model):
         """
         self.ensure_one()
         # A serial of another company, put there bypassing the check above.
-        self._check_serial_company()
+        self._check_serials_company()
         if self.lot_id and self.product_id.is_storable:
             self.lot_id._lock_serials_for_stock_change()
             self._check_serial_available()

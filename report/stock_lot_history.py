@@ -3,17 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, drop_view_if_exists
 
-HISTORY_KINDS = [
-    ("receipt", "Receipt"),
-    ("invoice", "Invoice"),
-    ("delivery", "Delivery"),
-    ("transfer", "Transfer"),
-    ("write_off", "Write-off"),
-    ("correction", "Correction"),
-    ("return", "Return"),
-    ("adjustment", "Inventory adjustment"),
-    ("credit_note", "Credit note"),
-]
+from ..models.stock_move_line_document import HISTORY_KINDS
 
 
 class StockLotHistory(models.Model):
@@ -117,120 +107,28 @@ class StockLotHistory(models.Model):
             COALESCE(picking.partner_id, move.partner_id) AS partner_id,
             line.company_id AS company_id
             """,
-            kind=self._kind_sql(),
-            invoice=self._invoice_id_sql(),
+            kind=self.env["stock.move.line"]._serial_history_kind_sql(),
+            invoice=self.env["stock.move.line"]._serial_invoice_id_sql(),
         )
 
     @api.model
     def _from_sql(self):
+        # The kind of each line is read over the joins of its one definition
+        # (stock.move.line's _serial_history_kind_sql).
         return SQL(
             """
             stock_move_line line
-            JOIN stock_move move ON move.id = line.move_id
-            JOIN stock_location source ON source.id = line.location_id
-            JOIN stock_location destination ON destination.id = line.location_dest_id
+            %(document_joins)s
             JOIN product_product product ON product.id = line.product_id
             JOIN product_template template ON template.id = product.product_tmpl_id
-            LEFT JOIN stock_picking picking ON picking.id = move.picking_id
             LEFT JOIN stock_scrap scrap ON scrap.id = move.scrap_id
-            """
+            """,
+            document_joins=self.env["stock.move.line"]._serial_document_joins_sql(),
         )
 
     @api.model
     def _where_sql(self):
         return SQL("line.state = 'done' AND line.lot_id IS NOT NULL")
-
-    @api.model
-    def _kind_sql(self):
-        """The event kind of a done move line, first matching rule wins.
-
-        A correction (made of a write-off and a receipt) comes first; then
-        returns, including those undoing an invoice's delivery; then transfers
-        made by posting credit notes and invoices; then the locations the
-        serial left and reached.
-        """
-        return SQL(
-            """
-            CASE
-                WHEN %(correction)s THEN 'correction'
-                WHEN move.origin_returned_move_id IS NOT NULL THEN 'return'
-                WHEN %(credit_note)s THEN 'credit_note'
-                WHEN %(invoice)s THEN 'invoice'
-                WHEN move.scrap_id IS NOT NULL OR destination.scrap_location
-                    THEN 'write_off'
-                WHEN destination.usage = 'customer' THEN 'delivery'
-                WHEN source.usage = 'customer' OR destination.usage = 'supplier'
-                    THEN 'return'
-                WHEN source.usage = 'supplier' THEN 'receipt'
-                WHEN source.usage = 'inventory' OR destination.usage = 'inventory'
-                    THEN 'adjustment'
-                ELSE 'transfer'
-            END
-            """,
-            correction=self._is_correction_sql(),
-            credit_note=self._is_credit_note_sql(),
-            invoice=self._is_invoice_sql(),
-        )
-
-    @api.model
-    def _is_correction_sql(self):
-        """Condition on `move` for the write-off and receipt of a correction."""
-        return SQL("move.serial_operation = 'correction'")
-
-    @api.model
-    def _is_credit_note_sql(self):
-        """Condition on `move` for serials received back by a credit note."""
-        return self._invoice_transfer_sql("out_refund")
-
-    @api.model
-    def _is_invoice_sql(self):
-        """Condition on `move` for serials delivered by posting an invoice."""
-        return self._invoice_transfer_sql("out_invoice")
-
-    @api.model
-    def _invoice_transfer_sql(self, move_type):
-        """Whether `move` belongs to a transfer made by an invoice of that type."""
-        relation = self._get_invoice_transfer_relation()
-        if not relation:
-            return SQL("FALSE")
-        table, invoice_column, picking_column = relation
-        return SQL(
-            """EXISTS (
-                SELECT 1
-                  FROM %(table)s rel
-                  JOIN account_move invoice ON invoice.id = rel.%(invoice)s
-                 WHERE rel.%(picking)s = move.picking_id
-                   AND invoice.move_type = %(move_type)s
-            )""",
-            table=SQL.identifier(table),
-            invoice=SQL.identifier(invoice_column),
-            picking=SQL.identifier(picking_column),
-            move_type=move_type,
-        )
-
-    @api.model
-    def _invoice_id_sql(self):
-        """The invoice (or credit note) whose posting made the transfer."""
-        relation = self._get_invoice_transfer_relation()
-        if not relation:
-            return SQL("NULL::integer")
-        table, invoice_column, picking_column = relation
-        return SQL(
-            "(SELECT MIN(rel.%(invoice)s) FROM %(table)s rel "
-            "WHERE rel.%(picking)s = move.picking_id)",
-            table=SQL.identifier(table),
-            invoice=SQL.identifier(invoice_column),
-            picking=SQL.identifier(picking_column),
-        )
-
-    @api.model
-    def _get_invoice_transfer_relation(self):
-        """(table, invoice column, transfer column) linking invoices to the
-        transfers their posting made, or None without that link."""
-        field = self.env["account.move"]._fields.get("serial_picking_ids")
-        if not field or field.type != "many2many":
-            return None
-        return field.relation, field.column1, field.column2
 
     def action_open_document(self):
         """Open the document behind this event (invoice, transfer, write-off)."""

@@ -6,10 +6,10 @@ import math
 from odoo.tools import SQL
 
 from ..hooks import FACTS_BATCH_SIZE_PARAM, post_init_hook
-from ..models.stock_lot import FACTS_BATCH_SIZE, SERIAL_FACT_FIELDS
+from ..models.stock_lot_facts import FACTS_BATCH_SIZE, SERIAL_FACT_FIELDS
 from .common import SerialTrackingCase
 
-FACTS_LOGGER = "odoo.addons.product_serial_tracking.models.stock_lot"
+FACTS_LOGGER = "odoo.addons.product_serial_tracking.models.stock_lot_facts"
 # Every stored field the installation fills for existing serials.
 FILLED_FIELDS = [*SERIAL_FACT_FIELDS, "entry_origin", "to_investigate"]
 

@@ -388,6 +388,13 @@ def _expected_facts(env, lots):
         if held and quant.quantity > 0:
             stock[quant.lot_id.id][0] += quant.quantity
             stock[quant.lot_id.id][1].add(location.id)
+    # The kind of document of each serial's first line, as the addon's one
+    # definition (stock.move.line's _serial_entry_origin_sql) reads it.
+    entry_origins = (
+        env["stock.move.line"]
+        .browse([moves[0].id for moves in by_lot.values()])
+        ._get_serial_entry_origins()
+    )
     expected = {}
     for lot in lots:
         moves = by_lot[lot.id]
@@ -426,24 +433,10 @@ def _expected_facts(env, lots):
             "warranty_end_date": start + relativedelta(months=months)
             if start and months
             else False,
-            "entry_origin": _entry_origin(first) if first else False,
-            "to_investigate": bool(first and first.location_id.usage == "internal"),
+            "entry_origin": entry_origins[first.id][0] if first else False,
+            "to_investigate": bool(first and entry_origins[first.id][1]),
         }
     return expected
-
-
-def _entry_origin(line):
-    if line.move_id.serial_operation == "correction":
-        return "correction"
-    if line.move_id.scrap_id:
-        return "write_off"
-    if line.move_id.is_inventory:
-        return "adjustment"
-    if line.picking_id.serial_invoice_ids:
-        return "invoice"
-    if line.location_id.usage != "internal":
-        return "receipt"
-    return "transfer"
 
 
 def _actual_facts(lot):

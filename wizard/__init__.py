@@ -1,4 +1,3 @@
 from . import stock_lot_correction
 from . import stock_lot_write_off
 from . import stock_lot_retrospective_receipt
-from . import stock_lot_correction_history

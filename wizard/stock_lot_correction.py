@@ -1,8 +1,10 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.misc import clean_context
+
+from ..models.stock_move import SERIAL_OPERATION_CONTEXT_KEY
 
 # The dates product_expiry keeps on a serial; a corrected serial keeps them.
 EXPIRY_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date")
@@ -18,7 +20,9 @@ class StockLotCorrection(models.TransientModel):
     """
 
     _name = "stock.lot.correction"
+    _inherit = "stock.serial.guard.mixin"
     _description = "Correct Serial Number"
+    _serial_guard_client_ids = True
 
     lot_id = fields.Many2one(
         "stock.lot",
@@ -48,13 +52,6 @@ class StockLotCorrection(models.TransientModel):
         "dates (best before, removal, alert) move by the same amount.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["stock.lot"]._check_serial_ids_allowed(
-            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
-        )
-        return super().create(vals_list)
-
     def action_apply(self):
         """Write the wrong serial off and receive the right one, atomically.
 
@@ -64,8 +61,13 @@ class StockLotCorrection(models.TransientModel):
         self._check_correction_rights()
         # The wizard's own default_lot_id must not leak into the records made
         # here: the context is replaced, on purpose, by one without defaults.
+        # Its stock moves are marked as a correction: the serials' history and
+        # entry origin name them so, not as a write-off and an adjustment.
         # pylint: disable=context-overridden
-        wizard = self.with_context(clean_context(self.env.context))
+        wizard = self.with_context(
+            clean_context(self.env.context),
+            **{SERIAL_OPERATION_CONTEXT_KEY: "correction"},
+        )
         # A savepoint: whoever calls this, a failure leaves nothing half done.
         with wizard.env.cr.savepoint():
             new_lot = wizard._apply_correction()
@@ -81,13 +83,13 @@ class StockLotCorrection(models.TransientModel):
 
     @api.model
     def _check_correction_rights(self):
-        if not self.env.su and not self.env.user.has_group("stock.group_stock_manager"):
-            raise AccessError(
-                self.env._(
-                    "Only inventory administrators can correct serial numbers. "
-                    "Ask one of them to do it."
-                )
-            )
+        self._check_serial_role(
+            "stock.group_stock_manager",
+            self.env._(
+                "Only inventory administrators can correct serial numbers. "
+                "Ask one of them to do it."
+            ),
+        )
 
     def _apply_correction(self):
         self.ensure_one()
@@ -232,8 +234,7 @@ class StockLotCorrection(models.TransientModel):
         moves = self.env["stock.move"].create(
             [self._prepare_correction_move_values(new_lot, scrap) for scrap in scraps]
         )
-        # serial_entry_origin: a serial first seen here came from a correction.
-        moves.with_context(serial_entry_origin="correction")._action_done()
+        moves._action_done()
         return moves
 
     def _prepare_correction_move_values(self, new_lot, scrap):

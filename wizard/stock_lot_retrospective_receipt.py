@@ -15,7 +15,9 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
     """
 
     _name = "stock.lot.retrospective.receipt"
+    _inherit = "stock.serial.guard.mixin"
     _description = "Retrospective Receipt of a Serial"
+    _serial_guard_client_ids = True
 
     lot_id = fields.Many2one(
         "stock.lot", string="Serial Number", required=True, ondelete="cascade"
@@ -85,16 +87,11 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["stock.lot"]._check_serial_ids_allowed(
-            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
-        )
         for vals in vals_list:
             self._check_date_value(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("lot_id"):
-            self.env["stock.lot"]._check_serial_ids_allowed([vals["lot_id"]])
         self._check_date_value(vals)
         return super().write(vals)
 
@@ -102,7 +99,7 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
         """Record the validated receipt, dated `date`; resolve the serial."""
         self.ensure_one()
         # Before reading the wizard: the refusal names who may do it.
-        self.env["stock.lot"]._check_stock_manager()
+        self._check_retrospective_receipt_rights()
         lot = self.lot_id
         self._check_receipt()
         source = self.env.ref("stock.stock_location_suppliers")
@@ -147,6 +144,15 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
             )
         )
         return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _check_retrospective_receipt_rights(self):
+        self._check_serial_role(
+            "stock.group_stock_manager",
+            self.env._(
+                "Only stock managers can record a retrospective receipt of a " "serial."
+            ),
+        )
 
     def _check_receipt(self):
         self.ensure_one()

@@ -1,6 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -8,20 +8,15 @@ class StockLotWriteOff(models.TransientModel):
     """Choose where to write a serial off, when it is in stock in several places."""
 
     _name = "stock.lot.write.off"
+    _inherit = "stock.serial.guard.mixin"
     _description = "Write Off Serial Number"
+    _serial_guard_client_ids = True
 
     lot_id = fields.Many2one(
         "stock.lot", required=True, readonly=True, ondelete="cascade"
     )
     product_id = fields.Many2one(related="lot_id.product_id")
     line_ids = fields.One2many("stock.lot.write.off.line", "wizard_id", readonly=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["stock.lot"]._check_serial_ids_allowed(
-            [vals["lot_id"] for vals in vals_list if vals.get("lot_id")]
-        )
-        return super().create(vals_list)
 
 
 class StockLotWriteOffLine(models.TransientModel):

@@ -1,0 +1,254 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+# Serial Number Enquiry: the list's default order, alone and per status.
+LAST_MOVE_INDEX = "stock_lot_serial_tracking_last_move_index"
+STATE_LAST_MOVE_INDEX = "stock_lot_serial_tracking_state_last_move_index"
+# Serial Number Enquiry: where a serial is, stored for speed (serial_state).
+SERIAL_STATES = [
+    ("in_stock", "In stock"),
+    ("delivered", "Delivered"),
+    ("written_off", "Written off"),
+    ("not_in_stock", "Not in stock"),
+]
+CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
+
+
+class StockLot(models.Model):
+    """Serial Number Enquiry: what the list and the serial's page show.
+
+    Where a serial is, who has it and its warranty are stored facts (written
+    by stock_lot_facts.py when stock moves), so that the list filters and
+    sorts on indexed columns; its history is the stock.lot.history view.
+    """
+
+    _inherit = "stock.lot"
+
+    # The facts are plain stored fields, written in batch by
+    # _refresh_serial_facts() when stock moves are done: the enquiry list
+    # filters and sorts on indexed columns instead of summing quants.
+    serial_state = fields.Selection(
+        SERIAL_STATES,
+        string="Status",
+        default="not_in_stock",
+        readonly=True,
+        copy=False,
+        help="In stock: in one of the company's locations. Delivered: at a "
+        "customer. Written off: scrapped. Not in stock: never received, or gone "
+        "otherwise (returned to the vendor, removed by an inventory adjustment). "
+        "Updated whenever the serial is moved.",
+    )
+    current_location_id = fields.Many2one(
+        "stock.location",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Where the serial's stock is, when it is all in one location.",
+    )
+    customer_id = fields.Many2one(
+        "res.partner",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The partner the serial was delivered or invoiced to; cleared when "
+        "it comes back to stock.",
+    )
+    last_move_date = fields.Datetime(
+        string="Last Movement",
+        readonly=True,
+        copy=False,
+        help="When the serial was last moved (received, delivered, transferred, "
+        "written off...).",
+    )
+    warranty_start_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="When the serial was delivered or invoiced to its customer; cleared "
+        "when it comes back to stock.",
+    )
+    warranty_end_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The start of the warranty plus the product's warranty months.",
+    )
+    warranty_days_left = fields.Integer(
+        compute="_compute_days_left",
+        help="Days until the warranty ends (negative once it has ended).",
+    )
+    expiry_days_left = fields.Integer(
+        compute="_compute_days_left",
+        help="Days until the expiration date (negative once expired).",
+    )
+    product_tracking = fields.Selection(
+        related="product_id.tracking", string="Tracking"
+    )
+    history_ids = fields.One2many("stock.lot.history", "lot_id", readonly=True)
+    invoice_number = fields.Char(
+        compute="_compute_invoice_number",
+        search="_search_invoice_number",
+        string="Invoices",
+        help="The customer invoices and credit notes that carry this serial.",
+    )
+
+    def init(self):
+        super().init()
+        self._create_serial_enquiry_indexes()
+
+    @api.model
+    def _create_serial_enquiry_indexes(self):
+        """Indexes serving the enquiry list's default order and status filters.
+
+        The list shows the most recently moved serials first: with these
+        indexes PostgreSQL reads the first page straight from the index and
+        stops, whatever the number of serials. Never-moved serials come last.
+        """
+        create_index(
+            self.env.cr,
+            LAST_MOVE_INDEX,
+            self._table,
+            ["last_move_date DESC NULLS LAST", "id DESC"],
+        )
+        create_index(
+            self.env.cr,
+            STATE_LAST_MOVE_INDEX,
+            self._table,
+            ["serial_state", "last_move_date DESC NULLS LAST", "id DESC"],
+        )
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        # Never-moved serials last in both directions, as the indexes above.
+        if field_name == "last_move_date" and not nulls.code:
+            nulls = SQL("NULLS LAST")
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
+    @api.depends("warranty_end_date", "expiration_date")
+    @api.depends_context("tz")
+    def _compute_days_left(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            lot.warranty_days_left = (
+                (lot.warranty_end_date - today).days if lot.warranty_end_date else 0
+            )
+            expiry_day = lot.expiration_date and (
+                fields.Datetime.context_timestamp(lot, lot.expiration_date).date()
+            )
+            lot.expiry_days_left = (expiry_day - today).days if expiry_day else 0
+
+    def _compute_invoice_number(self):
+        invoices = self._get_customer_invoices()
+        for lot in self:
+            lot.invoice_number = ", ".join(invoices.get(lot.id, []))
+
+    def _search_invoice_number(self, operator, value):
+        """Serials on customer invoices or credit notes of that number.
+
+        ``('invoice_number', '!=', False)``: serials on any of them (the
+        invoicing users' record rule on the history); ``'=', False``: on none.
+        """
+        relation = self._get_invoice_line_relation()
+        invoice_domain = [
+            ("move_type", "in", CUSTOMER_DOCUMENT_TYPES),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        if operator in ("=", "!=") and value is False:
+            in_operator = "in" if operator == "!=" else "not in"
+        elif operator in ("=", "ilike", "like", "=ilike", "=like", "in"):
+            in_operator = "in"
+            invoice_domain.append(("name", operator, value))
+        else:
+            raise UserError(
+                self.env._(
+                    "Serials cannot be searched by invoice number with %(operator)s.",
+                    operator=operator,
+                )
+            )
+        if not relation:
+            if in_operator == "in":
+                return expression.FALSE_DOMAIN
+            return expression.TRUE_DOMAIN
+        # sudo: stock users find serials by invoice number without reading
+        # invoices; only serial ids come out, of the user's companies.
+        invoices = self.env["account.move"].sudo()._search(invoice_domain)
+        table, line_column, lot_column = relation
+        return [
+            (
+                "id",
+                in_operator,
+                SQL(
+                    "(SELECT rel.%s FROM %s rel JOIN account_move_line line "
+                    "ON line.id = rel.%s WHERE line.move_id IN %s)",
+                    SQL.identifier(lot_column),
+                    SQL.identifier(table),
+                    SQL.identifier(line_column),
+                    invoices.subselect(),
+                ),
+            )
+        ]
+
+    # Opening the enquiry only reads: served by a read replica where one is set.
+    @api.readonly
+    def action_serial_enquiry(self):
+        """Open the serial's enquiry: its facts, warranty, expiry and history."""
+        self.ensure_one()
+        self.check_access("read")
+        view = self.env.ref("product_serial_tracking.stock_lot_enquiry_view_form")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Serial %(serial)s", serial=self.display_name),
+            "res_model": "stock.lot",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(view.id, "form")],
+            "target": "current",
+            "context": {"create": False},
+        }
+
+    def _get_customer_invoices(self):
+        """{lot id: [invoice number]}: posted customer invoices and credit notes."""
+        relation = self._get_invoice_line_relation()
+        if not relation or not self.ids:
+            return {}
+        table, line_column, lot_column = relation
+        # sudo: the enquiry names the invoices of a serial to stock users who
+        # may not read invoices; only the numbers of the user's companies.
+        self.env["account.move.line"].sudo().flush_model()
+        self.env["account.move"].sudo().flush_model(
+            ["name", "move_type", "state", "company_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rel.%(lot)s,
+                       ARRAY_AGG(DISTINCT invoice.name ORDER BY invoice.name)
+                  FROM %(table)s rel
+                  JOIN account_move_line line ON line.id = rel.%(line)s
+                  JOIN account_move invoice ON invoice.id = line.move_id
+                 WHERE rel.%(lot)s = ANY(%(ids)s)
+                   AND invoice.state = 'posted'
+                   AND invoice.move_type IN %(types)s
+                   AND invoice.company_id = ANY(%(companies)s)
+              GROUP BY rel.%(lot)s
+                """,
+                lot=SQL.identifier(lot_column),
+                line=SQL.identifier(line_column),
+                table=SQL.identifier(table),
+                ids=self.ids,
+                types=CUSTOMER_DOCUMENT_TYPES,
+                companies=self.env.companies.ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _get_invoice_line_relation(self):
+        """(table, invoice line column, serial column) of the invoice lines'
+        serials, or None when invoice lines carry no serials."""
+        field = self.env["account.move.line"]._fields.get("lot_ids")
+        if not field or field.type != "many2many" or field.comodel_name != self._name:
+            return None
+        return field.relation, field.column1, field.column2

@@ -1,0 +1,321 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import math
+import time
+
+from odoo import api, models
+from odoo.tools import SQL, split_every
+
+_logger = logging.getLogger(__name__)
+
+# The stored facts _refresh_serial_facts() writes.
+SERIAL_FACT_FIELDS = [
+    "serial_state",
+    "current_location_id",
+    "customer_id",
+    "last_move_date",
+    "warranty_start_date",
+    "warranty_end_date",
+]
+# Serials per UPDATE when refreshing facts.
+FACTS_BATCH_SIZE = 50000
+
+
+class StockLot(models.Model):
+    """The engine writing the enquiry's stored facts, set-based, in SQL.
+
+    Called when stock moves are done or edited, and at installation for
+    every existing serial: one UPDATE per batch of serials, whatever their
+    number, and only where a fact changed.
+    """
+
+    _inherit = "stock.lot"
+
+    @api.model
+    def _refresh_all_serial_facts(self, batch_size=FACTS_BATCH_SIZE):
+        """Compute the facts of every serial (installation), batch by batch.
+
+        One UPDATE per batch of serials: the facts, and where the serials
+        without an entry origin first appeared. Logs its progress, so that an
+        administrator installing on a large database sees it advance.
+        """
+        started = time.monotonic()
+        self.env.cr.execute(SQL("SELECT id FROM stock_lot ORDER BY id"))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        batches = math.ceil(len(ids) / batch_size)
+        for number, batch in enumerate(split_every(batch_size, ids, list), 1):
+            self.browse(batch)._refresh_serial_facts(entry_origins=True)
+            _logger.info(
+                "Serial facts: batch %s/%s done (%s serials)",
+                number,
+                batches,
+                len(batch),
+            )
+        _logger.info(
+            "Serial facts of %s serials computed in %s batches of at most %s in %.1fs",
+            len(ids),
+            batches,
+            batch_size,
+            time.monotonic() - started,
+        )
+
+    def _refresh_serial_facts(self, entry_origins=False):
+        """Recompute the stored facts of these serials from the stock.
+
+        One UPDATE per batch of serials, whatever their number: current stock
+        from the quants, last move and last customer move from the done move
+        lines. Serials whose facts did not change are not written.
+
+        :param entry_origins: also note where the serials that have no entry
+            origin yet first appeared (installation on existing serials; moves
+            done later note it themselves, StockMoveLine._record_serial_entry).
+        """
+        ids = [lot_id for lot_id in self.ids if lot_id]
+        if not ids:
+            return
+        self._flush_serial_facts_sources()
+        fnames = [*SERIAL_FACT_FIELDS, "history_ids"]
+        if entry_origins:
+            self.env["stock.move.line"]._flush_serial_document_sources()
+            self.flush_recordset(["entry_origin", "to_investigate"])
+            fnames += ["entry_origin", "to_investigate"]
+        for batch in split_every(FACTS_BATCH_SIZE, ids, list):
+            self.env.cr.execute(self._serial_facts_sql(batch, entry_origins))
+        # The history (an SQL view) changed too: the ORM cannot know it.
+        self.invalidate_recordset(fnames)
+
+    @api.model
+    def _flush_serial_facts_sources(self):
+        """Write to the database what _serial_facts_sql() reads, only that."""
+        for model, fnames in (
+            ("stock.quant", ["lot_id", "quantity", "location_id"]),
+            (
+                "stock.move.line",
+                [
+                    "lot_id",
+                    "state",
+                    "date",
+                    "move_id",
+                    "location_id",
+                    "location_dest_id",
+                ],
+            ),
+            ("stock.move", ["scrap_id", "partner_id", "picking_id", "state"]),
+            ("stock.picking", ["partner_id"]),
+            ("stock.location", ["usage", "scrap_location", "company_id"]),
+            ("stock.lot", ["product_id"]),
+            ("product.product", ["product_tmpl_id"]),
+            ("product.template", ["serial_warranty_months"]),
+        ):
+            self.env[model].flush_model(fnames)
+
+    @api.model
+    def _serial_facts_sql(self, ids, entry_origins=False):
+        """The UPDATE setting the facts of the serials of these ids.
+
+        Set-based: one pass over the serials' positive quants, one over their
+        done move lines (sorted per serial, newest first), joined to the list
+        of ids. The list drives the joins, so that PostgreSQL plans them for
+        the real number of serials even when its statistics are older than
+        the moves just done (hash joins, no loop over loops).
+
+        With entry_origins, the same pass gives the serials without an entry
+        origin the one of their first done move line, and the investigation
+        flag when it took them out of an internal location, as
+        StockMoveLine._record_serial_entry() does (no to-do for the past).
+        """
+        origins = self._serial_entry_origins_sql() if entry_origins else {}
+        MoveLine = self.env["stock.move.line"]
+        return SQL(
+            """
+            WITH stock AS (
+                SELECT quant.lot_id,
+                       SUM(quant.quantity) AS quantity,
+                       MIN(quant.location_id) AS first_location_id,
+                       MAX(quant.location_id) AS last_location_id
+                  FROM stock_quant quant
+                  JOIN stock_location location ON location.id = quant.location_id
+                 WHERE quant.lot_id = ANY(%(ids)s)
+                   AND quant.quantity > 0
+                   AND (location.usage = 'internal'
+                        OR (location.usage = 'transit'
+                            AND location.company_id IS NOT NULL))
+              GROUP BY quant.lot_id
+            ),
+            lines AS (
+                SELECT line.lot_id,
+                       line.date,
+                       line.id,
+                       %(written_off)s AS written_off,
+                       destination.usage = 'customer' AS at_customer,
+                       source.usage = 'customer' OR destination.usage = 'customer'
+                           AS customer_move,
+                       COALESCE(picking.partner_id, move.partner_id) AS partner_id
+                  FROM stock_move_line line
+                       %(document_joins)s
+                 WHERE line.lot_id = ANY(%(ids)s) AND line.state = 'done'
+            ),
+            last_move AS (
+                SELECT DISTINCT ON (lot_id) lot_id, date, written_off, at_customer
+                  FROM lines
+              ORDER BY lot_id, date DESC, id DESC
+            ),
+            last_customer_move AS (
+                SELECT DISTINCT ON (lot_id)
+                       lot_id, date, at_customer AS delivered, partner_id
+                  FROM lines
+                 WHERE customer_move
+              ORDER BY lot_id, date DESC, id DESC
+            ),
+            %(first_line_cte)s
+            facts AS (
+                SELECT target.id,
+                       CASE
+                           WHEN stock.quantity > 0 THEN 'in_stock'
+                           WHEN last_move.written_off THEN 'written_off'
+                           WHEN last_move.at_customer THEN 'delivered'
+                           ELSE 'not_in_stock'
+                       END AS serial_state,
+                       CASE
+                           WHEN stock.first_location_id = stock.last_location_id
+                           THEN stock.first_location_id
+                       END AS current_location_id,
+                       CASE WHEN last_customer_move.delivered
+                            THEN last_customer_move.partner_id END AS customer_id,
+                       last_move.date AS last_move_date,
+                       CASE WHEN last_customer_move.delivered
+                            THEN last_customer_move.date::date
+                       END AS warranty_start_date
+                       %(first_line_columns)s
+                  FROM unnest(%(ids)s::int[]) AS target(id)
+             LEFT JOIN stock ON stock.lot_id = target.id
+             LEFT JOIN last_move ON last_move.lot_id = target.id
+             LEFT JOIN last_customer_move ON last_customer_move.lot_id = target.id
+                       %(first_line_join)s
+            ),
+            new_facts AS (
+                SELECT facts.*, %(warranty_end)s AS warranty_end_date
+                  FROM facts
+                  JOIN stock_lot lot ON lot.id = facts.id
+                  JOIN product_product product ON product.id = lot.product_id
+                  JOIN product_template template
+                       ON template.id = product.product_tmpl_id
+            )
+            UPDATE stock_lot lot
+               SET serial_state = new_facts.serial_state,
+                   current_location_id = new_facts.current_location_id,
+                   customer_id = new_facts.customer_id,
+                   last_move_date = new_facts.last_move_date,
+                   warranty_start_date = new_facts.warranty_start_date,
+                   warranty_end_date = new_facts.warranty_end_date
+                   %(origin_set)s
+              FROM new_facts
+             WHERE lot.id = new_facts.id
+               AND ((lot.serial_state, lot.current_location_id, lot.customer_id,
+                     lot.last_move_date, lot.warranty_start_date,
+                     lot.warranty_end_date)
+                    IS DISTINCT FROM
+                    (new_facts.serial_state, new_facts.current_location_id,
+                     new_facts.customer_id, new_facts.last_move_date,
+                     new_facts.warranty_start_date, new_facts.warranty_end_date)
+                    %(origin_changed)s)
+            """,
+            ids=ids,
+            written_off=MoveLine._serial_written_off_sql(),
+            document_joins=MoveLine._serial_document_joins_sql(),
+            first_line_cte=origins.get("first_line_cte", SQL()),
+            first_line_columns=origins.get("first_line_columns", SQL()),
+            first_line_join=origins.get("first_line_join", SQL()),
+            origin_set=origins.get("origin_set", SQL()),
+            origin_changed=origins.get("origin_changed", SQL()),
+            warranty_end=self._warranty_end_sql(
+                SQL("facts.warranty_start_date"), SQL("template.serial_warranty_months")
+            ),
+        )
+
+    @api.model
+    def _serial_entry_origins_sql(self):
+        """The parts _serial_facts_sql() adds to note entry origins: the kind
+        of document of each serial's first done move line, and whether that
+        line took the serial out of an internal location (never received:
+        flagged), both as stock.move.line's one definition says."""
+        MoveLine = self.env["stock.move.line"]
+        return {
+            "first_line_cte": SQL(
+                """
+                first_line AS (
+                    SELECT DISTINCT ON (lot_id) lot_id, id
+                      FROM lines
+                  ORDER BY lot_id, date, id
+                ),
+                first_origin AS (
+                    SELECT first_line.lot_id,
+                           %(entry_origin)s AS entry_origin,
+                           %(from_internal)s AS flagged
+                      FROM first_line
+                      JOIN stock_move_line line ON line.id = first_line.id
+                           %(joins)s
+                ),""",
+                entry_origin=MoveLine._serial_entry_origin_sql(),
+                from_internal=MoveLine._serial_from_internal_sql(),
+                joins=MoveLine._serial_document_joins_sql(),
+            ),
+            "first_line_columns": SQL(
+                ", first_origin.entry_origin, first_origin.flagged"
+            ),
+            "first_line_join": SQL(
+                "LEFT JOIN first_origin ON first_origin.lot_id = target.id"
+            ),
+            "origin_set": SQL(
+                """,
+                entry_origin = COALESCE(lot.entry_origin, new_facts.entry_origin),
+                to_investigate = CASE
+                    WHEN lot.entry_origin IS NULL AND new_facts.flagged THEN TRUE
+                    ELSE lot.to_investigate
+                END"""
+            ),
+            "origin_changed": SQL(
+                "OR (lot.entry_origin IS NULL AND new_facts.entry_origin IS NOT NULL)"
+            ),
+        }
+
+    @api.model
+    def _warranty_end_sql(self, start, months):
+        """The end of a warranty of `months` from `start` (SQL expressions):
+        none without a start or without months; the day clamped to the end
+        of a shorter month (31 January + 1 month = 28 or 29 February)."""
+        return SQL(
+            "CASE WHEN %(start)s IS NOT NULL AND %(months)s > 0 "
+            "THEN (%(start)s + make_interval(months => %(months)s))::date END",
+            start=start,
+            months=months,
+        )
+
+    @api.model
+    def _refresh_warranty_end_dates(self, templates):
+        """Recompute the warranty ends of the serials of these products (their
+        warranty months changed), in one UPDATE."""
+        self.env["product.template"].flush_model(["serial_warranty_months"])
+        self.env["stock.lot"].flush_model(["product_id", "warranty_start_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_lot lot
+                   SET warranty_end_date = %(warranty_end)s
+                  FROM product_product product
+                  JOIN product_template template
+                       ON template.id = product.product_tmpl_id
+                 WHERE lot.product_id = product.id
+                   AND template.id = ANY(%(templates)s)
+                   AND lot.warranty_start_date IS NOT NULL
+                   AND lot.warranty_end_date IS DISTINCT FROM %(warranty_end)s
+                """,
+                warranty_end=self._warranty_end_sql(
+                    SQL("lot.warranty_start_date"),
+                    SQL("template.serial_warranty_months"),
+                ),
+                templates=templates.ids,
+            )
+        )
+        self.invalidate_model(["warranty_end_date"])

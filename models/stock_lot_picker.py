@@ -1,0 +1,77 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+from odoo.tools import format_date, formatLang
+
+
+class StockLot(models.Model):
+    """The serial pickers of invoice lines, transfers and write-offs: each
+    serial shown with its quantity where it is picked, and its expiry."""
+
+    _inherit = "stock.lot"
+
+    @api.depends("quant_ids.quantity", "expiration_date")
+    @api.depends_context("serial_picker_location_id")
+    def _compute_display_name(self):
+        """In a serial picker: the serial, its quantity there and its expiry.
+
+        Only under the context key serial_picker_location_id (a location id,
+        or a list of them) set by the pickers' views; elsewhere the name stays.
+        """
+        location_ids = self._get_serial_picker_location_ids()
+        if not location_ids:
+            return super()._compute_display_name()
+        quantities = self._get_serial_picker_quantities(location_ids)
+        for lot in self:
+            values = {
+                "serial": lot.name,
+                "quantity": formatLang(
+                    self.env,
+                    quantities.get(lot._origin.id, 0.0),
+                    dp="Product Unit of Measure",
+                ),
+                "uom": lot.product_uom_id.name,
+            }
+            if lot.expiration_date:
+                lot.display_name = self.env._(
+                    "%(serial)s (%(quantity)s %(uom)s, expires %(date)s)",
+                    date=format_date(self.env, lot.expiration_date),
+                    **values,
+                )
+            else:
+                lot.display_name = self.env._(
+                    "%(serial)s (%(quantity)s %(uom)s)", **values
+                )
+
+    def _check_create(self):
+        # A serial typed in a transfer's picker is added on the transaction,
+        # even where the operation type doesn't create serials: it is flagged
+        # for investigation when its stock leaves.
+        if self._get_serial_picker_location_ids():
+            return
+        return super()._check_create()
+
+    @api.model
+    def _get_serial_picker_location_ids(self):
+        value = self.env.context.get("serial_picker_location_id")
+        if isinstance(value, list | tuple):
+            return [
+                item
+                for item in value
+                if isinstance(item, int) and not isinstance(item, bool)
+            ]
+        if isinstance(value, int) and not isinstance(value, bool) and value:
+            return [value]
+        return []
+
+    def _get_serial_picker_quantities(self, location_ids):
+        """{lot id: quantity} of self under the locations (children included)."""
+        lot_ids = [lot_id for lot_id in self._origin.ids if lot_id]
+        if not lot_ids:
+            return {}
+        groups = self.env["stock.quant"]._read_group(
+            [("lot_id", "in", lot_ids), ("location_id", "child_of", location_ids)],
+            ["lot_id"],
+            ["quantity:sum"],
+        )
+        return {lot.id: quantity for lot, quantity in groups}
