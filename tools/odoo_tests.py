@@ -10,7 +10,10 @@ Called by ``make test`` (through tools/test.sh, after tools/bootstrap.sh):
 4. installs, upgrades and uninstalls the addon on another database holding
    Odoo data made without it (tools/live_data_check.py), each check counted;
    ``--no-live`` (or PST_SKIP_LIVE=1) skips that, for a quicker loop;
-5. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
+5. builds the addon's wheel, installs the addon from it on another database and
+   checks that the wheel lost no file and no model class (tools/wheel_check.py),
+   each check counted; ``--no-wheel`` (or PST_SKIP_WHEEL=1) skips that;
+6. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
    only when nothing failed.
 
 A browser test skipped because Chromium or websocket-client is missing counts
@@ -281,6 +284,19 @@ def run_live_check(cfg, template, args):
     return results or [("live-data check ran", False, "no check ran")]
 
 
+def run_wheel_check(cfg, template, args):
+    """The checks of tools/wheel_check.py: [(name, ok, detail)], or None."""
+    if args.no_wheel:
+        return None
+    import wheel_check  # noqa: PLC0415  (it imports this module)
+
+    try:
+        results = wheel_check.run(cfg, template, args.keep_db)
+    except Exception as error:  # noqa: BLE001  (counted as a failure)
+        results = [("wheel check ran", False, repr(error))]
+    return results or [("wheel check ran", False, "no check ran")]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("env_file")
@@ -293,6 +309,13 @@ def main():
         default=os.environ.get("PST_SKIP_LIVE") == "1",
         help="skip the install/upgrade/uninstall check on live data "
         "(tools/live_data_check.py; also PST_SKIP_LIVE=1)",
+    )
+    parser.add_argument(
+        "--no-wheel",
+        action="store_true",
+        default=os.environ.get("PST_SKIP_WHEEL") == "1",
+        help="skip installing the addon from its built wheel "
+        "(tools/wheel_check.py; also PST_SKIP_WHEEL=1)",
     )
     args = parser.parse_args()
     cfg = read_env(args.env_file)
@@ -313,6 +336,7 @@ def main():
         else:
             drop_database(cfg, database)
     live = run_live_check(cfg, template, args)
+    wheel = run_wheel_check(cfg, template, args)
 
     failed = dict(counter.failed)
     skipped = {}
@@ -329,17 +353,23 @@ def main():
         problems.append(f"odoo exited with code {returncode}")
     if not counter.started:
         problems.append("no test of the addon ran")
-    live_passed = 0
-    if live is None:
-        skipped["live-data check"] = "--no-live or PST_SKIP_LIVE=1"
-    else:
+    scripted_passed = 0
+    for prefix, results, label, skip in (
+        ("[live]", live, "live-data check", "--no-live or PST_SKIP_LIVE=1"),
+        ("[wheel]", wheel, "wheel check", "--no-wheel or PST_SKIP_WHEEL=1"),
+    ):
+        if results is None:
+            skipped[label] = skip
+            continue
         failed.update(
-            (f"[live] {name}", detail or "failed")
-            for name, ok, detail in live
+            (f"{prefix} {name}", detail or "failed")
+            for name, ok, detail in results
             if not ok
         )
-        live_passed = sum(1 for _name, ok, _detail in live if ok)
-    passed = len(counter.started - set(failed) - set(skipped)) + py_passed + live_passed
+        scripted_passed += sum(1 for _name, ok, _detail in results if ok)
+    passed = (
+        len(counter.started - set(failed) - set(skipped)) + py_passed + scripted_passed
+    )
     n_failed = len(failed) + py_failed + (1 if problems else 0)
     n_skipped = len(skipped) + py_skipped
 
