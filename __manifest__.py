@@ -20,13 +20,11 @@
         "wizard/stock_lot_correction_views.xml",
         "wizard/stock_lot_write_off_views.xml",
         "views/account_move_views.xml",
-        "views/stock_lot_investigation_views.xml",
         "views/stock_move_line_views.xml",
         "views/stock_scrap_views.xml",
         "wizard/stock_lot_retrospective_receipt_views.xml",
         "report/stock_lot_history_report.xml",
         "views/stock_lot_enquiry_views.xml",
-        "views/product_template_warranty_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
