@@ -202,9 +202,11 @@ class WheelCheck:
 
     def run_logged(self, name, cmd, **kwargs):
         """Run cmd, its output in <scratch>/<name>.log; (ok, output)."""
+        started = time.monotonic()
         run = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
         output = run.stdout + run.stderr
         Path(self.scratch, f"{name}.log").write_text(output, encoding="utf-8")
+        print(f"{PREFIX} ({name}: {time.monotonic() - started:.0f}s)", flush=True)
         return run.returncode == 0, output
 
     def build(self):
