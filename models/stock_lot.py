@@ -53,18 +53,18 @@ class StockLot(models.Model):
     ]
 
     def init(self):
-        super().init()
-        if index_exists(self.env.cr, UNIQUE_SERIAL_INDEX):
-            return
-        self._check_no_duplicate_serials()
-        create_unique_index(
-            self.env.cr,
-            UNIQUE_SERIAL_INDEX,
-            self._table,
-            # A missing company counts as one value: two company-less lots of a
-            # product must not share a name either.
-            ["product_id", "COALESCE(company_id, 0)", "name"],
-        )
+        result = super().init()
+        if not index_exists(self.env.cr, UNIQUE_SERIAL_INDEX):
+            self._check_no_duplicate_serials()
+            create_unique_index(
+                self.env.cr,
+                UNIQUE_SERIAL_INDEX,
+                self._table,
+                # A missing company counts as one value: two company-less lots
+                # of a product must not share a name either.
+                ["product_id", "COALESCE(company_id, 0)", "name"],
+            )
+        return result
 
     @api.model
     def _check_no_duplicate_serials(self):
@@ -165,16 +165,14 @@ class StockLot(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done_moves(self):
-        used = self._with_done_moves()
-        if used:
-            raise UserError(
-                self.env._(
-                    "Serial numbers with stock history cannot be deleted: %(serials)s. "
-                    "Write them off instead, so that quantities and history stay "
-                    "right.",
-                    serials=", ".join(used.mapped("display_name")),
-                )
+        self._refuse_if_stock_history(
+            lambda serials: self.env._(
+                "Serial numbers with stock history cannot be deleted: %(serials)s. "
+                "Write them off instead, so that quantities and history stay "
+                "right.",
+                serials=serials,
             )
+        )
 
     @contextmanager
     def _duplicate_serial_as_validation_error(self, vals_list):
@@ -284,17 +282,21 @@ class StockLot(models.Model):
         return name
 
     def _check_rename_allowed(self):
+        self._refuse_if_stock_history(
+            lambda serials: self.env._(
+                "Serial numbers with stock history cannot be renamed: %(serials)s. "
+                "To correct a wrong serial, write it off and receive the right "
+                "serial (Correct Serial Number), so quantities and history stay "
+                "right.",
+                serials=serials,
+            )
+        )
+
+    def _refuse_if_stock_history(self, message):
+        """Refuse when serials of self have done moves, with message(names)."""
         used = self._with_done_moves()
         if used:
-            raise UserError(
-                self.env._(
-                    "Serial numbers with stock history cannot be renamed: %(serials)s. "
-                    "To correct a wrong serial, write it off and receive the right "
-                    "serial (Correct Serial Number), so quantities and history stay "
-                    "right.",
-                    serials=", ".join(used.mapped("display_name")),
-                )
-            )
+            raise UserError(message(", ".join(used.mapped("display_name"))))
 
     def _with_done_moves(self):
         """The serials of self that appear on at least one done stock move."""

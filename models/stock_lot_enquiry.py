@@ -96,8 +96,9 @@ class StockLot(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self._create_serial_enquiry_indexes()
+        return result
 
     @api.model
     def _create_serial_enquiry_indexes(self):

@@ -77,7 +77,6 @@ class StockLot(models.Model):
         self._flush_serial_facts_sources()
         fnames = [*SERIAL_FACT_FIELDS, "history_ids"]
         if entry_origins:
-            self.env["stock.move.line"]._flush_serial_document_sources()
             self.flush_recordset(["entry_origin", "to_investigate"])
             fnames += ["entry_origin", "to_investigate"]
         for batch in split_every(FACTS_BATCH_SIZE, ids, list):
@@ -88,22 +87,14 @@ class StockLot(models.Model):
     @api.model
     def _flush_serial_facts_sources(self):
         """Write to the database what _serial_facts_sql() reads, only that."""
+        # The lines' documents, through the joins of their one definition.
+        self.env["stock.move.line"]._flush_serial_document_sources()
         for model, fnames in (
             ("stock.quant", ["lot_id", "quantity", "location_id"]),
-            (
-                "stock.move.line",
-                [
-                    "lot_id",
-                    "state",
-                    "date",
-                    "move_id",
-                    "location_id",
-                    "location_dest_id",
-                ],
-            ),
-            ("stock.move", ["scrap_id", "partner_id", "picking_id", "state"]),
+            ("stock.move.line", ["lot_id", "state", "date"]),
+            ("stock.move", ["partner_id", "state"]),
             ("stock.picking", ["partner_id"]),
-            ("stock.location", ["usage", "scrap_location", "company_id"]),
+            ("stock.location", ["company_id"]),
             ("stock.lot", ["product_id"]),
             ("product.product", ["product_tmpl_id"]),
             ("product.template", ["serial_warranty_months"]),

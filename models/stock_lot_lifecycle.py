@@ -62,17 +62,7 @@ class StockLot(models.Model):
             ),
         )
         self.check_access("read")
-        places = self._get_internal_stock().get(self)
-        if not places:
-            raise UserError(
-                self.env._(
-                    "Serial %(serial)s (%(product)s) is not in stock, so there is "
-                    "nothing to write off: %(whereabouts)s.",
-                    serial=self.name,
-                    product=self.product_id.display_name,
-                    whereabouts=self._get_whereabouts(),
-                )
-            )
+        places = self._get_places_or_refuse(self.env._("write off"))
         if len(places) == 1:
             return self._get_write_off_action(*places[0])
         wizard = self.env["stock.lot.write.off"].create(
@@ -124,6 +114,27 @@ class StockLot(models.Model):
                     ids,
                 )
             )
+
+    def _get_places_or_refuse(self, action):
+        """Where this serial is in stock (see _get_internal_stock); refused,
+        saying where it went, when it is nowhere in stock.
+
+        :param action: what the caller would do, in words ("write off").
+        """
+        self.ensure_one()
+        places = self._get_internal_stock().get(self)
+        if not places:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s (%(product)s) is not in stock, so there is "
+                    "nothing to %(action)s: %(whereabouts)s.",
+                    serial=self.name,
+                    product=self.product_id.display_name,
+                    action=action,
+                    whereabouts=self._get_whereabouts(),
+                )
+            )
+        return places
 
     def _get_internal_stock(self):
         """Where the serials of self are in stock.

@@ -98,17 +98,7 @@ class StockLotCorrection(models.TransientModel):
             raise UserError(self.env._("Give the reason for the correction."))
         lot = self.lot_id
         lot._lock_serials_for_stock_change()
-        places = lot._get_internal_stock().get(lot)
-        if not places:
-            raise UserError(
-                self.env._(
-                    "Serial %(serial)s (%(product)s) is not in stock, so there is "
-                    "nothing to correct: %(whereabouts)s.",
-                    serial=lot.name,
-                    product=lot.product_id.display_name,
-                    whereabouts=lot._get_whereabouts(),
-                )
-            )
+        places = lot._get_places_or_refuse(self.env._("correct"))
         new_lot = self._get_new_lot(new_name)
         scraps = self._correction_write_off(places, new_lot)
         self._correction_receive(new_lot, scraps)
@@ -292,16 +282,17 @@ class StockLotCorrection(models.TransientModel):
 
     def _post_correction_messages(self, new_lot, scraps):
         lot = self.lot_id
-        user = self.env.user.name
-        write_offs = ", ".join(scraps.mapped("name"))
+        values = {
+            "user": self.env.user.name,
+            "write_offs": ", ".join(scraps.mapped("name")),
+            "reason": self.reason,
+        }
         lot.message_post(
             body=self.env._(
                 "Corrected to serial %(serial)s by %(user)s: written off "
                 "(%(write_offs)s) and received again as %(serial)s. Reason: %(reason)s",
                 serial=new_lot._get_html_link(title=new_lot.name),
-                user=user,
-                write_offs=write_offs,
-                reason=self.reason,
+                **values,
             )
         )
         new_lot.message_post(
@@ -309,8 +300,6 @@ class StockLotCorrection(models.TransientModel):
                 "Received as the correction of serial %(serial)s by %(user)s "
                 "(%(serial)s written off: %(write_offs)s). Reason: %(reason)s",
                 serial=lot._get_html_link(title=lot.name),
-                user=user,
-                write_offs=write_offs,
-                reason=self.reason,
+                **values,
             )
         )
