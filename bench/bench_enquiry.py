@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
-import odoo_tests as harness  # noqa: E402
+import harness  # noqa: E402
 from readme_section import machine_line, write_section  # noqa: E402
 
 BENCH_DB = os.environ.get("BENCH_ENQUIRY_DB", "pst_bench_1m")

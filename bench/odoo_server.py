@@ -29,7 +29,7 @@ import requests
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
-import odoo_tests as harness  # noqa: E402
+import harness  # noqa: E402
 
 # How a hidden write shows: odoo/http.py serves the request again read/write,
 # and the replica refuses the statement.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: posting a customer invoice of 500 unique serials against
 # validating Odoo's own delivery of 500 serials, on a throw-away database made
-# from the test template (see tools/odoo_tests.py), with the addon installed.
+# from the test template (see tools/harness.py), with the addon installed.
 # Prints the table and writes it, with the date and machine, to bench/README.md.
 # Not part of `make test`. BENCH_SERIALS and BENCH_ROUNDS change the size.
 set -euo pipefail
@@ -18,7 +18,7 @@ from pathlib import Path
 
 cfg_path, tools = sys.argv[1:3]
 sys.path.insert(0, tools)
-import odoo_tests as harness  # noqa: E402  (the test harness: template, databases)
+import harness  # noqa: E402  (tools/harness.py: template, databases)
 
 cfg = harness.read_env(cfg_path)
 template = harness.ensure_template(cfg)

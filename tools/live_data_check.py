@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import odoo_tests as harness  # noqa: E402
+import harness  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parent / "live_data_scenario.py"
 MARK = "@@LIVE "
@@ -81,20 +81,13 @@ class LiveCheck:
             SCENARIO.read_text("utf-8")
             + f"\n_main(env, {step!r}, json.loads({json.dumps(params or {})!r}))\n"
         )
-        cmd = [
-            f"{self.cfg['VENV']}/bin/python",
-            f"{self.cfg['ODOO_SRC']}/odoo-bin",
-            "shell",
-            "-c",
-            self.cfg["ODOO_CONF"],
-            "-d",
-            self.database,
-            "--no-http",
-            "--log-level=warn",
-        ]
         started = time.monotonic()
         run = subprocess.run(
-            cmd, input=script, capture_output=True, text=True, check=False
+            harness.odoo_shell_cmd(self.cfg, self.database),
+            input=script,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         (self.log_dir / f"{step}.log").write_text(
             run.stdout + run.stderr, encoding="utf-8"
@@ -264,9 +257,7 @@ def run(cfg, template, keep_db=False):
     """Run the scenario on a new database from `template`; the results."""
     database = f"pst_live_{os.getpid()}"
     harness.drop_database(cfg, database)
-    subprocess.run(
-        ["createdb", "-T", template, database], env=harness.pg_env(cfg), check=True
-    )
+    harness.create_database(cfg, database, template)
     print(
         f"[live] install, upgrade and uninstall on live data ({database})", flush=True
     )

@@ -21,15 +21,20 @@ as a failure: Odoo would otherwise skip every tour silently.
 """
 
 import argparse
-import ast
-import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from harness import (
+    drop_database,
+    ensure_template,
+    free_port,
+    odoo_cmd,
+    pg_env,
+    read_env,
+)
 
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
@@ -38,111 +43,6 @@ LOG_LINE = re.compile(
 # Odoo repeats the failures counted above in these loggers' closing lines.
 SUMMARY_LOGGERS = {"odoo.modules.loading", "odoo.tests.result"}
 BROWSER_SKIP = re.compile(r"websocket|chrom|devtools|browser", re.IGNORECASE)
-
-
-def read_env(path):
-    env = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("=")
-        env[key] = value
-    return env
-
-
-def pg_env(cfg):
-    env = dict(os.environ)
-    env.update(
-        PGHOST=cfg["PGHOST"],
-        PGPORT=cfg["PGPORT"],
-        PGUSER=cfg["PGUSER"],
-        PGPASSWORD=cfg["PGPASSWORD"],
-    )
-    return env
-
-
-def psql(cfg, sql, *args):
-    """Run one statement on the maintenance database; args become psql variables."""
-    cmd = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
-    for index, value in enumerate(args):
-        cmd += ["-v", f"a{index}={value}"]
-    return subprocess.run(
-        cmd, input=sql, env=pg_env(cfg), check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def database_exists(cfg, name):
-    return psql(cfg, "SELECT 1 FROM pg_database WHERE datname = :'a0'", name) == "1"
-
-
-def drop_database(cfg, name):
-    subprocess.run(
-        ["dropdb", "--if-exists", "--force", name], env=pg_env(cfg), check=True
-    )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manifest_depends(repo):
-    manifest = ast.literal_eval((Path(repo) / "__manifest__.py").read_text("utf-8"))
-    return sorted(manifest["depends"])
-
-
-def odoo_cmd(cfg, database, *extra):
-    return [
-        f"{cfg['VENV']}/bin/python",
-        f"{cfg['ODOO_SRC']}/odoo-bin",
-        "-c",
-        cfg["ODOO_CONF"],
-        "-d",
-        database,
-        "--db-filter",
-        f"^{database}$",
-        "--max-cron-threads=0",
-        "--workers=0",
-        "--stop-after-init",
-        *extra,
-    ]
-
-
-def template_name(cfg):
-    """The template's name changes whenever Odoo's source or our dependencies do."""
-    digest = hashlib.sha1()
-    digest.update(cfg["ODOO_SRC"].encode())
-    for relative in ("odoo/release.py", "odoo/addons/base/__manifest__.py"):
-        path = Path(cfg["ODOO_SRC"], relative)
-        if path.exists():
-            digest.update(path.read_bytes())
-            digest.update(str(path.stat().st_mtime_ns).encode())
-    digest.update(",".join(manifest_depends(cfg["REPO"])).encode())
-    return "pst_template_" + digest.hexdigest()[:10]
-
-
-def ensure_template(cfg):
-    name = template_name(cfg)
-    if database_exists(cfg, name):
-        return name
-    building = name + "_building"
-    drop_database(cfg, building)
-    depends = ",".join(manifest_depends(cfg["REPO"]))
-    print(f"[test] building template database {name} with {depends} (once)", flush=True)
-    started = time.monotonic()
-    log_file = Path(cfg["STATE"]) / "template.log"
-    with open(log_file, "w", encoding="utf-8") as log:
-        result = subprocess.run(
-            odoo_cmd(cfg, building, "-i", depends, f"--http-port={free_port()}"),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    if result.returncode != 0:
-        print(log_file.read_text("utf-8")[-5000:])
-        sys.exit(f"[test] building the template failed, see {log_file}")
-    psql(cfg, 'ALTER DATABASE :"a0" RENAME TO :"a1"', building, name)
-    print(f"[test] template ready in {time.monotonic() - started:.0f}s", flush=True)
-    return name
 
 
 class LogCounter:
