@@ -24,15 +24,13 @@ bench/README.md (its own section; other benchmarks keep theirs).
 import gc
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tools"))
-import harness  # noqa: E402
-from readme_section import machine_line, write_section  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+from common import harness, machine_line, write_section  # noqa: E402
 
 BENCH_DB = os.environ.get("BENCH_ENQUIRY_DB", "pst_bench_1m")
 SERIALS = int(os.environ.get("BENCH_ENQUIRY_SERIALS", "1000000"))
@@ -46,32 +44,19 @@ RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "9"))
 BUILT_MARK = "product_serial_tracking.bench_serials"
 
 # What the lists ask for, as the web client's specification (visible columns).
-M2O = {"fields": {"display_name": {}}}
-ADDON_SPEC = {
-    "name": {},
-    "product_id": M2O,
-    "product_tracking": {},
-    "serial_state": {},
-    "current_location_id": M2O,
-    "product_qty": {},
-    "expiration_date": {},
-    "warranty_end_date": {},
-    "customer_id": M2O,
-    "to_investigate": {},
-}
-ADDON_ORDER = "last_move_date desc, id desc"
+ADDON_SPEC = common.ENQUIRY_LIST_SPEC
+ADDON_ORDER = common.ENQUIRY_LIST_ORDER
 NATIVE_SPEC = {
     "name": {},
     "ref": {},
-    "product_id": M2O,
+    "product_id": common.M2O,
     "create_date": {},
     "activity_ids": {},
     "product_qty": {},
 }
 
 
-def log(message):
-    print(f"[bench enquiry] {message}", flush=True)
+log = common.logger("bench enquiry")
 
 
 def odoo_env_setup(cfg):
@@ -80,41 +65,6 @@ def odoo_env_setup(cfg):
 
     odoo.tools.config.parse_config(["-c", cfg["ODOO_CONF"], "--log-level=warn"])
     return odoo
-
-
-def run_odoo(cfg, database, *args):
-    result = subprocess.run(
-        harness.odoo_cmd(
-            cfg,
-            database,
-            *args,
-            f"--http-port={harness.free_port()}",
-            "--log-level=warn",
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
-
-
-def new_database(cfg, name, with_addon):
-    harness.drop_database(cfg, name)
-    template = harness.ensure_template(cfg)
-    subprocess.run(
-        ["createdb", "-T", template, name], env=harness.pg_env(cfg), check=True
-    )
-    if with_addon:
-        run_odoo(cfg, name, "-i", cfg["MODULE"])
-
-
-def psql(cfg, database, statement):
-    subprocess.run(
-        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", statement],
-        env=harness.pg_env(cfg),
-        check=True,
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -129,22 +79,19 @@ def is_built(cfg):
 
 
 def built_mark(cfg):
-    # psql interpolates :'key' (quoted) in its standard input only.
-    result = subprocess.run(
-        ["psql", "-X", "-q", "-tA", "-d", BENCH_DB, "-v", f"key={BUILT_MARK}"],
-        input="SELECT value FROM ir_config_parameter WHERE key = :'key'",
-        env=harness.pg_env(cfg),
-        capture_output=True,
-        text=True,
+    return harness.psql(
+        cfg,
+        "SELECT value FROM ir_config_parameter WHERE key = :'a0'",
+        BUILT_MARK,
+        database=BENCH_DB,
         check=False,
     )
-    return result.stdout.strip()
 
 
 def build(odoo, cfg):
     started = time.monotonic()
     log(f"building {BENCH_DB} with {SERIALS:,} serials (once; a few minutes)")
-    new_database(cfg, BENCH_DB, with_addon=True)
+    common.new_database(cfg, BENCH_DB, with_addon=True)
     registry = odoo.modules.registry.Registry(BENCH_DB)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
@@ -157,11 +104,11 @@ def build(odoo, cfg):
         env["ir.config_parameter"].set_param(BUILT_MARK, str(SERIALS))
         cr.commit()
     log(f"facts of {SERIALS:,} serials computed in {refresh:.0f}s")
-    psql(
+    harness.psql(
         cfg,
-        BENCH_DB,
         "VACUUM ANALYZE stock_lot, stock_move, stock_move_line, stock_quant, "
         "res_partner, product_product, product_template",
+        database=BENCH_DB,
     )
     log(f"built in {time.monotonic() - started:.0f}s")
 
@@ -183,13 +130,9 @@ def fill(env):
     unit = env.ref("uom.product_uom_unit")
     products = env["product.product"].create(
         [
-            {
-                "name": f"Bench Product {index:04d}",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "serial_warranty_months": 24,
-            }
+            common.serial_product_vals(
+                f"Bench Product {index:04d}", serial_warranty_months=24
+            )
             for index in range(PRODUCTS)
         ]
     )
@@ -430,50 +373,16 @@ def _time_receipt(odoo, registry, round_index):
         warehouse = env["stock.warehouse"].search(
             [("company_id", "=", env.company.id)], limit=1
         )
-        supplier = env.ref("stock.stock_location_suppliers")
         product = env["product.product"].create(
-            {
-                "name": "Bench Receipt Laptop",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-            }
+            common.serial_product_vals("Bench Receipt Laptop")
         )
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-                "move_ids": [
-                    odoo.Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": RECEIPT_SERIALS,
-                            "location_id": supplier.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        env["stock.move.line"].create(
-            [
-                {
-                    "picking_id": picking.id,
-                    "move_id": move.id,
-                    "product_id": product.id,
-                    "lot_name": f"RCPT-{round_index:02d}-{index:05d}",
-                    "quantity": 1,
-                    "location_id": supplier.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "picked": True,
-                }
-                for index in range(RECEIPT_SERIALS)
-            ]
+        picking = common.serial_picking(
+            env,
+            warehouse.in_type_id,
+            product,
+            env.ref("stock.stock_location_suppliers"),
+            warehouse.lot_stock_id,
+            [f"RCPT-{round_index:02d}-{index:05d}" for index in range(RECEIPT_SERIALS)],
         )
         env.flush_all()
         env.invalidate_all()
@@ -490,8 +399,8 @@ def _time_receipt(odoo, registry, round_index):
 def receipts(odoo, cfg):
     native_db, addon_db = "pst_bench_receipt_native", "pst_bench_receipt_addon"
     log("creating the two receipt databases (same template, one with the addon)")
-    new_database(cfg, native_db, with_addon=False)
-    new_database(cfg, addon_db, with_addon=True)
+    common.new_database(cfg, native_db, with_addon=False)
+    common.new_database(cfg, addon_db, with_addon=True)
     try:
         registries = {
             "native": odoo.modules.registry.Registry(native_db),
@@ -621,7 +530,7 @@ def main():
     odoo = odoo_env_setup(cfg)
     if is_built(cfg):
         log(f"reusing {BENCH_DB}; updating the addon on it")
-        run_odoo(cfg, BENCH_DB, "-u", cfg["MODULE"])
+        common.run_odoo(cfg, BENCH_DB, "-u", cfg["MODULE"])
     else:
         build(odoo, cfg)
     rows = searches(odoo)

@@ -16,7 +16,7 @@ quants, the addon installed). On a copy of it (``createdb -T``):
    for every serial, and with the stock and moves (through the ORM) for a
    sample of serials; the copy is dropped.
 
-Writes its section of bench/README.md (bench/readme_section.py).
+Writes its section of bench/README.md (bench/common.py).
 """
 
 import datetime
@@ -27,11 +27,10 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tools"))
-import live_data_check  # noqa: E402
-import harness  # noqa: E402
-from readme_section import machine_line, write_section  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import live_data_check  # noqa: E402  (tools/, on the path through common)
+from common import harness, machine_line, write_section  # noqa: E402
 
 SOURCE_DB = os.environ.get("BENCH_ENQUIRY_DB", "pst_bench_1m")
 SAMPLE = int(os.environ.get("BENCH_INSTALL_SAMPLE", "2000"))
@@ -57,19 +56,7 @@ COMPARED = (
 )
 
 
-def log(message):
-    print(f"[bench install] {message}", flush=True)
-
-
-def psql(cfg, database, statement):
-    return subprocess.run(
-        ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", database],
-        input=statement,
-        env=harness.pg_env(cfg),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+log = common.logger("bench install")
 
 
 def copy_database(cfg, database):
@@ -117,15 +104,15 @@ def main():
 
 
 def measure(cfg, database, check):
-    counts = psql(
+    counts = harness.psql(
         cfg,
-        database,
         "SELECT (SELECT COUNT(*) FROM stock_lot), "
         "(SELECT COUNT(*) FROM stock_move_line WHERE state = 'done'), "
         "(SELECT COUNT(*) FROM stock_quant);"
         "CREATE TABLE bench_facts_before AS SELECT id, "
         + ", ".join(COMPARED)
         + " FROM stock_lot;",
+        database=database,
     ).split("|")
     lots, lines, quants = (int(value) for value in counts)
     log(f"{lots:,} serials, {lines:,} done move lines, {quants:,} quants")
@@ -150,9 +137,8 @@ def measure(cfg, database, check):
     serials, batches, batch_size, facts_time = facts.groups()
     schema_time = elapsed(SCHEMA_START.search(text), SCHEMA_END.search(text))
 
-    different = psql(
+    different = harness.psql(
         cfg,
-        database,
         "SELECT COUNT(*) FROM stock_lot lot "
         "JOIN bench_facts_before before ON before.id = lot.id "
         "WHERE ("
@@ -160,6 +146,7 @@ def measure(cfg, database, check):
         + ") IS DISTINCT FROM ("
         + ", ".join(f"before.{name}" for name in COMPARED)
         + ")",
+        database=database,
     )
     check.record(
         f"facts of all {lots:,} serials after installation equal those the "
@@ -179,11 +166,11 @@ def measure(cfg, database, check):
         "batch_size": int(batch_size),
         "facts": float(facts_time),
         "schema": schema_time,
-        "states": psql(
+        "states": harness.psql(
             cfg,
-            database,
             "SELECT string_agg(serial_state || ' ' || n, ', ' ORDER BY n DESC) "
             "FROM (SELECT serial_state, COUNT(*) n FROM stock_lot GROUP BY 1) s",
+            database=database,
         ),
     }
 

@@ -3,10 +3,10 @@
 """Posting an invoice of N unique serials against Odoo's own delivery of N.
 
 Run by tools/bench.sh under `odoo-bin shell` (which provides `env`), on a
-throw-away database with the addon installed. Same product, same stock, same
-run: every round delivers N serials through a native delivery and N others
-through a posted customer invoice, alternating which goes first. Nothing is
-committed.
+throw-away database with the addon installed; PST_BENCH_DIR names bench/, whose
+common.py builds the data. Same product, same stock, same run: every round
+delivers N serials through a native delivery and N others through a posted
+customer invoice, alternating which goes first. Nothing is committed.
 
 Timed operations (flush included, caches cleared before each):
 - native validate: button_validate() of a delivery whose N move lines (one
@@ -18,9 +18,13 @@ Timed operations (flush included, caches cleared before each):
 
 import os
 import statistics
+import sys
 import time
 
-from odoo import Command, fields
+from odoo import fields
+
+sys.path.insert(0, os.environ["PST_BENCH_DIR"])
+import common  # noqa: E402
 
 N = int(os.environ.get("BENCH_SERIALS", "500"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -33,52 +37,18 @@ stock = warehouse.lot_stock_id
 customers = env.ref("stock.stock_location_customers")
 partner = env["res.partner"].create({"name": "Bench Customer"})
 product = env["product.product"].create(
-    {
-        "name": "Bench Laptop",
-        "type": "consu",
-        "is_storable": True,
-        "tracking": "serial",
-        "list_price": 100.0,
-        "invoice_policy": "order",
-    }
+    common.serial_product_vals("Bench Laptop", list_price=100.0, invoice_policy="order")
 )
 
 # One receipt of every serial the rounds need (+1 warm-up round): not timed.
 names = [f"BENCH-{index:06d}" for index in range(2 * N * (ROUNDS + 1))]
-receipt = env["stock.picking"].create(
-    {
-        "picking_type_id": warehouse.in_type_id.id,
-        "location_id": env.ref("stock.stock_location_suppliers").id,
-        "location_dest_id": stock.id,
-        "move_ids": [
-            Command.create(
-                {
-                    "name": product.name,
-                    "product_id": product.id,
-                    "product_uom_qty": len(names),
-                    "location_id": env.ref("stock.stock_location_suppliers").id,
-                    "location_dest_id": stock.id,
-                }
-            )
-        ],
-    }
-)
-receipt.action_confirm()
-receipt.move_ids.move_line_ids.unlink()
-env["stock.move.line"].create(
-    [
-        {
-            "picking_id": receipt.id,
-            "move_id": receipt.move_ids.id,
-            "product_id": product.id,
-            "lot_name": name,
-            "quantity": 1,
-            "location_id": receipt.location_id.id,
-            "location_dest_id": stock.id,
-            "picked": True,
-        }
-        for name in names
-    ]
+receipt = common.serial_picking(
+    env,
+    warehouse.in_type_id,
+    product,
+    env.ref("stock.stock_location_suppliers"),
+    stock,
+    names,
 )
 receipt.button_validate()
 lots = env["stock.lot"].search([("product_id", "=", product.id)], order="name")
@@ -86,60 +56,22 @@ assert len(lots) == len(names), (len(lots), len(names))
 
 
 def delivery_with_lines(batch):
-    picking = env["stock.picking"].create(
-        {
-            "picking_type_id": warehouse.out_type_id.id,
-            "location_id": stock.id,
-            "location_dest_id": customers.id,
-            "partner_id": partner.id,
-            "move_ids": [
-                Command.create(
-                    {
-                        "name": product.name,
-                        "product_id": product.id,
-                        "product_uom_qty": len(batch),
-                        "location_id": stock.id,
-                        "location_dest_id": customers.id,
-                    }
-                )
-            ],
-        }
+    """A draft delivery whose move lines already hold the serials."""
+    return common.serial_picking(
+        env,
+        warehouse.out_type_id,
+        product,
+        stock,
+        customers,
+        batch,
+        partner=partner,
+        confirm=False,
     )
-    env["stock.move.line"].create(
-        [
-            {
-                "picking_id": picking.id,
-                "move_id": picking.move_ids.id,
-                "product_id": product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": stock.id,
-                "location_dest_id": customers.id,
-                "picked": True,
-            }
-            for lot in batch
-        ]
-    )
-    return picking
 
 
 def draft_invoice(batch):
     return env["account.move"].create(
-        {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "quantity": len(batch),
-                        "price_unit": 100.0,
-                        "lot_ids": [Command.set(batch.ids)],
-                    }
-                )
-            ],
-        }
+        common.invoice_vals(partner.id, product.id, batch.ids, fields.Date.today())
     )
 
 

@@ -41,12 +41,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import odoo_server as server  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 import replica_check  # noqa: E402
-from odoo_server import harness, psycopg2  # noqa: E402
-from readme_section import machine_line, write_section  # noqa: E402
+from common import harness, machine_line, write_section  # noqa: E402
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 SERIALS = int(os.environ.get("LOAD_SERIALS", "3000"))
@@ -57,19 +55,6 @@ CUSTOMERS = 50
 WORKERS = 2
 USE_REPLICA = os.environ.get("LOAD_REPLICA", "1") != "0"
 
-M2O = {"fields": {"display_name": {}}}
-LIST_SPEC = {
-    "name": {},
-    "product_id": M2O,
-    "product_tracking": {},
-    "serial_state": {},
-    "current_location_id": M2O,
-    "product_qty": {},
-    "expiration_date": {},
-    "warranty_end_date": {},
-    "customer_id": M2O,
-    "to_investigate": {},
-}
 KINDS = [
     "invoice create",
     "invoice post",
@@ -79,8 +64,7 @@ KINDS = [
 ]
 
 
-def log(message):
-    server.log("bench load", message)
+log = common.logger("bench load")
 
 
 class Recorder:
@@ -108,7 +92,7 @@ class Recorder:
 
 
 def writer(odoo, data, pool, deadline, recorder, index):
-    client = server.RpcClient(odoo.url, odoo.database, "pst_writer", "pst_writer")
+    client = common.RpcClient(odoo.url, odoo.database, "pst_writer", "pst_writer")
     customers = data["customer_ids"]
     today = datetime.date.today().isoformat()
     position, round_index = 0, 0
@@ -117,23 +101,7 @@ def writer(odoo, data, pool, deadline, recorder, index):
         position += PER_INVOICE
         partner = customers[(index + round_index * WRITERS) % len(customers)]
         round_index += 1
-        vals = {
-            "move_type": "out_invoice",
-            "partner_id": partner,
-            "invoice_date": today,
-            "invoice_line_ids": [
-                [
-                    0,
-                    0,
-                    {
-                        "product_id": data["product_id"],
-                        "quantity": len(lots),
-                        "price_unit": 100.0,
-                        "lot_ids": [[6, 0, lots]],
-                    },
-                ]
-            ],
-        }
+        vals = common.invoice_vals(partner, data["product_id"], lots, today)
         invoice_ids, ok = recorder.timed(
             "invoice create",
             lambda vals=vals: client.call(
@@ -164,7 +132,7 @@ def writer(odoo, data, pool, deadline, recorder, index):
 
 
 def reader(odoo, data, deadline, recorder, index):
-    client = server.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
+    client = common.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
     rng = random.Random(index)
     searches = [
         (
@@ -186,16 +154,7 @@ def reader(odoo, data, deadline, recorder, index):
         domain = make_domain()
         recorder.timed(
             kind,
-            lambda domain=domain: client.call(
-                "stock.lot",
-                "web_search_read",
-                domain=domain,
-                specification=LIST_SPEC,
-                limit=80,
-                order="last_move_date desc, id desc",
-                count_limit=10001,
-                context={"display_complete": True},
-            ),
+            lambda domain=domain: common.search_enquiry_list(client, domain),
         )
 
 
@@ -238,13 +197,7 @@ def check_database(cfg, database, data, recorder):
     posted = recorder.posted
     sold = [lot for lots in posted.values() for lot in lots]
     pool = data["lot_ids"]
-    connection = psycopg2.connect(
-        host=cfg["PGHOST"],
-        port=int(cfg["PGPORT"]),
-        user=cfg["PGUSER"],
-        password=cfg["PGPASSWORD"],
-        dbname=database,
-    )
+    connection = common.connect(cfg, database)
     try:
         with connection.cursor() as cr:
 
@@ -360,22 +313,22 @@ def main():
     sys.path.insert(0, cfg["ODOO_SRC"])  # safe_eval, for the read-only proof
     replica, started_replica = (None, False)
     if USE_REPLICA:
-        replica, started_replica = server.ensure_replica(cfg)
+        replica, started_replica = common.ensure_replica(cfg)
     database = f"pst_bench_load_{os.getpid()}"
     port = harness.free_port()
     try:
         log(f"database {database}: addon, {SERIALS:,} serials received (minutes)")
         prepared = time.monotonic()
-        data = server.prepare_database(cfg, database, SERIALS, CUSTOMERS, port)
+        data = common.prepare_database(cfg, database, SERIALS, CUSTOMERS, port)
         log(f"ready in {time.monotonic() - prepared:.0f}s")
         if replica:
-            replica_check.wait_replayed(cfg, replica)
+            common.wait_replayed(cfg, replica)
         log_file = Path(cfg["STATE"], "bench_load_odoo.log")
-        with server.OdooServer(
+        with common.OdooServer(
             cfg, database, port, log_file, workers=WORKERS, replica=replica
         ) as odoo:
             proof_ok, proof = True, "no replica"
-            probe = server.ReplicaProbe(cfg, replica, database) if replica else None
+            probe = common.ReplicaProbe(cfg, replica, database) if replica else None
             try:
                 if probe:
                     log("read-only proof on the replica (bench/replica_check.py)")
@@ -396,7 +349,7 @@ def main():
             finally:
                 if probe:
                     probe.close()
-            retries = odoo.log_lines(server.RETRY_WARNING, server.FALLBACK_WARNING)
+            retries = odoo.log_lines(common.RETRY_WARNING, common.FALLBACK_WARNING)
             conflicts, tracebacks = odoo.error_lines()
             retried = odoo.log_lines("tries left, try again")
         log("checking the database")
@@ -405,9 +358,9 @@ def main():
         harness.drop_database(cfg, database)
         if started_replica:
             log("stopping the replica this run started")
-            server.stop_replica()
+            common.stop_replica()
 
-    output = report(
+    output, verdict = report(
         recorder,
         elapsed,
         checks,
@@ -420,14 +373,6 @@ def main():
         proof,
     )
     print(output, flush=True)
-    failed = (
-        any(recorder.errors.values())
-        or not all(ok for _c, ok, _d in checks)
-        or retries
-        or refusals
-        or tracebacks
-        or not proof_ok
-    )
     replica_text = (
         [
             "- its read-only requests (searches, reads, the PDF) on a streaming",
@@ -478,7 +423,7 @@ def main():
         + "\n```\n",
     )
     log(f"results written to {readme}")
-    return 1 if failed else 0
+    return 0 if verdict else 1
 
 
 def report(
@@ -493,6 +438,7 @@ def report(
     proof_ok,
     proof,
 ):
+    """The table of the run and its checks: (text, whether all went well)."""
     conflicts, retried, tracebacks = server_log
     lines = [
         f"{'requests':<18}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
@@ -534,7 +480,7 @@ def report(
             + proof.splitlines()[-1]
         )
     lines.append(
-        f'Odoo log "{server.RETRY_WARNING}" / "{server.FALLBACK_WARNING}": '
+        f'Odoo log "{common.RETRY_WARNING}" / "{common.FALLBACK_WARNING}": '
         f"{len(retries)}; statements refused by the replica: {len(refusals)}"
     )
     lines.append(
@@ -564,7 +510,7 @@ def report(
         f"verdict: {'OK' if verdict else 'FAILED'} ({errors} errors, "
         f"{sum(1 for _c, ok, _d in checks if not ok)} failed checks)"
     )
-    return "\n".join(lines)
+    return "\n".join(lines), verdict
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 """Data for the replica check and the load run, under `odoo-bin shell`.
 
 Run by bench/replica_check.py and bench/bench_load.py (through
-bench/odoo_server.py) on a throw-away database with the addon installed.
+bench/common.py) on a throw-away database with the addon installed.
 Environment: PST_SERIALS (serials received in stock, default 100),
 PST_CUSTOMERS (default 10), PST_REPORT_URL (where wkhtmltopdf fetches the
-report's styles: the port of the Odoo server about to start).
+report's styles: the port of the Odoo server about to start), PST_BENCH_DIR
+(bench/, whose common.py builds the data).
 
 Receives PST_SERIALS serials of one serial-tracked product ``LOAD-000001``...
 in one validated receipt, creates the customers and two users (``pst_reader``,
@@ -19,8 +20,12 @@ with the ids the callers need.
 
 import json
 import os
+import sys
 
 from odoo import Command, fields
+
+sys.path.insert(0, os.environ["PST_BENCH_DIR"])
+import common  # noqa: E402
 
 SERIALS = int(os.environ.get("PST_SERIALS", "100"))
 CUSTOMERS = int(os.environ.get("PST_CUSTOMERS", "10"))
@@ -66,52 +71,13 @@ customers = env["res.partner"].create(
     [{"name": f"Load Customer {index:03d}"} for index in range(CUSTOMERS)]
 )
 product = env["product.product"].create(
-    {
-        "name": "Load Laptop",
-        "type": "consu",
-        "is_storable": True,
-        "tracking": "serial",
-        "list_price": 100.0,
-        "invoice_policy": "order",
-    }
+    common.serial_product_vals("Load Laptop", list_price=100.0, invoice_policy="order")
 )
 
 # One receipt of every serial: Odoo's own flow, lines given in one create.
 names = [f"LOAD-{index:06d}" for index in range(1, SERIALS + 1)]
-receipt = env["stock.picking"].create(
-    {
-        "picking_type_id": warehouse.in_type_id.id,
-        "location_id": suppliers.id,
-        "location_dest_id": stock.id,
-        "move_ids": [
-            Command.create(
-                {
-                    "name": product.name,
-                    "product_id": product.id,
-                    "product_uom_qty": len(names),
-                    "location_id": suppliers.id,
-                    "location_dest_id": stock.id,
-                }
-            )
-        ],
-    }
-)
-receipt.action_confirm()
-receipt.move_ids.move_line_ids.unlink()
-env["stock.move.line"].create(
-    [
-        {
-            "picking_id": receipt.id,
-            "move_id": receipt.move_ids.id,
-            "product_id": product.id,
-            "lot_name": name,
-            "quantity": 1,
-            "location_id": suppliers.id,
-            "location_dest_id": stock.id,
-            "picked": True,
-        }
-        for name in names
-    ]
+receipt = common.serial_picking(
+    env, warehouse.in_type_id, product, suppliers, stock, names
 )
 receipt.button_validate()
 lots = env["stock.lot"].search([("product_id", "=", product.id)], order="name")
@@ -123,21 +89,9 @@ examples = {}
 if SERIALS >= 10:
     invoiced, scrapped, expiring, odd = lots[-1], lots[-2], lots[-3], lots[-4]
     invoice = env["account.move"].create(
-        {
-            "move_type": "out_invoice",
-            "partner_id": customers[0].id,
-            "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "quantity": 1,
-                        "price_unit": 100.0,
-                        "lot_ids": [Command.set(invoiced.ids)],
-                    }
-                )
-            ],
-        }
+        common.invoice_vals(
+            customers[0].id, product.id, invoiced.ids, fields.Date.today()
+        )
     )
     invoice.action_post()
     scrap = env["stock.scrap"].create(

@@ -28,54 +28,15 @@ from pathlib import Path
 
 from lxml import etree
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import odoo_server as server  # noqa: E402
-from odoo_server import harness  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+from common import harness  # noqa: E402
 
 ACTION = "product_serial_tracking.stock_lot_enquiry_action"
 REPORT = "product_serial_tracking.report_serial_history_document"
 
 
-def log(message):
-    server.log("replica check", message)
-
-
-def wait_replayed(cfg, replica, timeout=60):
-    """Wait until the replica has replayed everything the primary wrote so far."""
-    primary = server.psycopg2.connect(
-        host=cfg["PGHOST"],
-        port=int(cfg["PGPORT"]),
-        user=cfg["PGUSER"],
-        password=cfg["PGPASSWORD"],
-        dbname="postgres",
-    )
-    standby = server.psycopg2.connect(
-        host=replica["REPLICA_HOST"],
-        port=int(replica["REPLICA_PORT"]),
-        user=cfg["PGUSER"],
-        password=cfg["PGPASSWORD"],
-        dbname="postgres",
-    )
-    primary.autocommit = standby.autocommit = True
-    try:
-        with primary.cursor() as cr:
-            cr.execute("SELECT pg_current_wal_lsn()")
-            target = cr.fetchone()[0]
-        deadline = time.monotonic() + timeout
-        with standby.cursor() as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn",
-                    (target,),
-                )
-                if cr.fetchone()[0]:
-                    return
-                time.sleep(0.2)
-    finally:
-        primary.close()
-        standby.close()
-    sys.exit(f"the replica did not replay up to {target} within {timeout}s")
+log = common.logger("replica check")
 
 
 # ---------------------------------------------------------------------------
@@ -150,7 +111,7 @@ class Checker:
 
     def step(self, label, function):
         warnings_before = len(
-            self.odoo.log_lines(server.RETRY_WARNING, server.FALLBACK_WARNING)
+            self.odoo.log_lines(common.RETRY_WARNING, common.FALLBACK_WARNING)
         )
         since = self.probe.now()
         started = time.perf_counter()
@@ -162,7 +123,7 @@ class Checker:
         elapsed = (time.perf_counter() - started) * 1000
         # A worker writes its log line as the request ends, before replying.
         warnings = (
-            len(self.odoo.log_lines(server.RETRY_WARNING, server.FALLBACK_WARNING))
+            len(self.odoo.log_lines(common.RETRY_WARNING, common.FALLBACK_WARNING))
             - warnings_before
         )
         on_replica = self.probe.sessions_active_since(since)
@@ -233,16 +194,7 @@ def run_checks(odoo, client, probe, data):
     for name, domain in domains.items():
         result = check.step(
             f"web_search_read {name}",
-            lambda domain=domain: client.call(
-                "stock.lot",
-                "web_search_read",
-                domain=domain,
-                specification=list_spec,
-                limit=80,
-                order="last_move_date desc, id desc",
-                count_limit=10001,
-                context={"display_complete": True},
-            ),
+            lambda domain=domain: common.search_enquiry_list(client, domain, list_spec),
         )
         found[name] = {record["id"] for record in (result or {}).get("records", [])}
     for group_by in group_bys(search_arch):
@@ -353,10 +305,10 @@ def run_checks(odoo, client, probe, data):
 def prove(cfg, odoo, probe, data, prefix="replica check"):
     """Run the checks and the replica-wide proofs; (ok, report text)."""
     commits_before = probe.settled_xact_commit()
-    client = server.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
+    client = common.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
     check = run_checks(odoo, client, probe, data)
     commits_after = probe.settled_xact_commit()
-    retries = odoo.log_lines(server.RETRY_WARNING, server.FALLBACK_WARNING)
+    retries = odoo.log_lines(common.RETRY_WARNING, common.FALLBACK_WARNING)
     refusals = probe.refusals()
     served = commits_after - commits_before
     lines = [
@@ -366,9 +318,9 @@ def prove(cfg, odoo, probe, data, prefix="replica check"):
         f"transactions committed on the replica for {odoo.database} during the "
         f"checks: {served} (pg_stat_database.xact_commit {commits_before} -> "
         f"{commits_after})",
-        f'Odoo log lines "{server.RETRY_WARNING}" or '
-        f'"{server.FALLBACK_WARNING}": {len(retries)}',
-        f'replica log statements refused ("{server.REPLICA_REFUSAL}"): '
+        f'Odoo log lines "{common.RETRY_WARNING}" or '
+        f'"{common.FALLBACK_WARNING}": {len(retries)}',
+        f'replica log statements refused ("{common.REPLICA_REFUSAL}"): '
         f"{len(refusals)}",
     ]
     lines += [f"  {line[:300]}" for line in (retries + refusals)[:10]]
@@ -383,22 +335,22 @@ def prove(cfg, odoo, probe, data, prefix="replica check"):
 def main():
     cfg = harness.read_env(sys.argv[1])
     sys.path.insert(0, cfg["ODOO_SRC"])  # safe_eval, as the web client evaluates
-    replica, _started = server.ensure_replica(cfg)
+    replica, _started = common.ensure_replica(cfg)
     database = f"pst_replica_check_{os.getpid()}"
     port = harness.free_port()
     log(f"database {database}: addon and data (a minute)")
     try:
-        data = server.prepare_database(cfg, database, 40, 5, port)
-        wait_replayed(cfg, replica)
+        data = common.prepare_database(cfg, database, 40, 5, port)
+        common.wait_replayed(cfg, replica)
         log_file = Path(cfg["STATE"], "replica_check_odoo.log")
         log(
             f"odoo --workers=2 on port {port}, replica "
             f"{replica['REPLICA_HOST']}:{replica['REPLICA_PORT']} (log: {log_file})"
         )
-        with server.OdooServer(
+        with common.OdooServer(
             cfg, database, port, log_file, workers=2, replica=replica
         ) as odoo:
-            probe = server.ReplicaProbe(cfg, replica, database)
+            probe = common.ReplicaProbe(cfg, replica, database)
             try:
                 ok, report = prove(cfg, odoo, probe, data)
             finally:

@@ -17,29 +17,21 @@ import sys
 from pathlib import Path
 
 cfg_path, tools = sys.argv[1:3]
-sys.path.insert(0, tools)
-import harness  # noqa: E402  (tools/harness.py: template, databases)
+sys.path.insert(0, str(Path(tools).parent / "bench"))
+import common  # noqa: E402  (bench/common.py: databases, odoo-bin, README sections)
+from common import harness  # noqa: E402  (tools/harness.py: template, databases)
 
 cfg = harness.read_env(cfg_path)
-template = harness.ensure_template(cfg)
 database = f"pst_bench_{os.getpid()}"
-harness.drop_database(cfg, database)
-subprocess.run(["createdb", "-T", template, database], env=harness.pg_env(cfg), check=True)
+common.new_database(cfg, database, with_addon=False)
 try:
     print(f"[bench] installing {cfg['MODULE']} on {database}", flush=True)
-    install = subprocess.run(
-        harness.odoo_cmd(cfg, database, "-i", cfg["MODULE"], f"--http-port={harness.free_port()}",
-                         "--log-level=warn"),
-        capture_output=True, text=True, check=False,
-    )
-    if install.returncode:
-        sys.exit(install.stdout[-3000:] + install.stderr[-3000:])
-    script = Path(cfg["REPO"], "bench", "bench_invoice_post.py").read_text("utf-8")
+    common.run_odoo(cfg, database, "-i", cfg["MODULE"])
     print("[bench] running bench/bench_invoice_post.py (a few minutes)", flush=True)
     run = subprocess.run(
-        [f"{cfg['VENV']}/bin/python", f"{cfg['ODOO_SRC']}/odoo-bin", "shell",
-         "-c", cfg["ODOO_CONF"], "-d", database, "--no-http", "--log-level=warn"],
-        input=script, capture_output=True, text=True, check=False,
+        harness.odoo_shell_cmd(cfg, database),
+        capture_output=True, text=True, check=False,
+        **common.shell_script("bench_invoice_post.py"),
     )
     output = run.stdout.strip()
     print(output)
@@ -48,10 +40,7 @@ try:
 finally:
     harness.drop_database(cfg, database)
 
-sys.path.insert(0, str(Path(cfg["REPO"], "bench")))
-from readme_section import machine_line, write_section  # noqa: E402
-
-readme = write_section(
+readme = common.write_section(
     "bench_invoice_post",
     "# Benchmark: posting an invoice of serials vs a native delivery\n\n"
     "`make bench` (tools/bench.sh) runs `bench/bench_invoice_post.py` under `odoo-bin shell`\n"
@@ -64,7 +53,7 @@ readme = write_section(
     "- invoice post: `action_post()` of a draft invoice whose line holds the 500 serials\n"
     "  (checks, the serial lock, accounting, and the delivery it creates and validates).\n\n"
     "Goal: invoice post <= 1.2 x native validate.\n\n"
-    + machine_line(f"; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}")
+    + common.machine_line(f"; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}")
     + "```\n" + output + "\n```\n",
 )
 print(f"[bench] results written to {readme}")
