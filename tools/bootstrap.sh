@@ -14,18 +14,9 @@ CACHE="${PST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/$MODULE}"
 STATE="$CACHE/clones/$(printf '%s' "$REPO" | sha1sum | cut -c1-12)"
 mkdir -p "$CACHE" "$STATE"
 
-log() { printf '[bootstrap] %s\n' "$*" >&2; }
-die() { printf '[bootstrap] ERROR: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else die "need root rights (or sudo) for: $*"; fi
-}
-as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"
-    else sudo -u postgres "$@"; fi
-}
+LOG_PREFIX=bootstrap
+# shellcheck source=tools/common.sh
+source "$REPO/tools/common.sh"
 
 # --- 1. Debian packages -------------------------------------------------------
 PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev

@@ -32,17 +32,9 @@ REPLICATOR="${REPLICATOR:-pst_replicator}"
 REPLICA_ENV="$STATE/replica.env"
 PASSWORD_FILE="$STATE/replicator.password"
 
-log() { printf '[replica] %s\n' "$*" >&2; }
-die() { printf '[replica] ERROR: %s\n' "$*" >&2; exit 1; }
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else die "need root rights (or sudo) for: $*"; fi
-}
-as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"
-    else sudo -u postgres "$@"; fi
-}
+LOG_PREFIX=replica
+# shellcheck source=tools/common.sh
+source "$here/common.sh"
 # Superuser statements over the Unix socket (peer authentication as postgres).
 primary_sql() { as_postgres psql -X -q -tA -v ON_ERROR_STOP=1 -p "$PGPORT" -d postgres "$@"; }
 replica_sql() { as_postgres psql -X -q -tA -v ON_ERROR_STOP=1 -p "$REPLICA_PORT" -d postgres "$@"; }
