@@ -3,6 +3,7 @@
 import logging
 import math
 
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..hooks import FACTS_BATCH_SIZE_PARAM, post_init_hook
@@ -14,6 +15,7 @@ FACTS_LOGGER = "odoo.addons.product_serial_tracking.models.stock_lot_facts"
 FILLED_FIELDS = [*SERIAL_FACT_FIELDS, "entry_origin", "to_investigate"]
 
 
+@tagged("post_install", "-at_install")
 class TestInstallOnExistingSerials(SerialTrackingCase):
     """The installation on serials Odoo moved before the addon was there.
 

@@ -2,11 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime
 
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import SerialTrackingCase
 
 
+@tagged("post_install", "-at_install")
 class TestLotChangeLog(SerialTrackingCase):
     """A serial's name, reference, expiry dates, product and company are tracked."""
 

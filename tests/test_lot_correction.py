@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SerialTrackingCase
 
 
+@tagged("post_install", "-at_install")
 class TestLotCorrection(SerialTrackingCase):
     """Correct Serial Number: write the wrong serial off, receive the right one."""
 

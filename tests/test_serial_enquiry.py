@@ -8,7 +8,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
@@ -72,6 +72,7 @@ class EnquiryCase(SerialTrackingCase):
         return found & lots if lots is not None else found
 
 
+@tagged("post_install", "-at_install")
 class TestSerialEnquiry(EnquiryCase):
     """Status, location, customer and warranty through a serial's life."""
 
@@ -321,6 +322,7 @@ class TestSerialEnquiry(EnquiryCase):
         self.assertTrue(never)
 
 
+@tagged("post_install", "-at_install")
 class TestSerialEnquirySearch(EnquiryCase):
     """The search bar, filters and group-bys of the enquiry list."""
 
@@ -480,6 +482,7 @@ class TestSerialEnquirySearch(EnquiryCase):
         self.assertEqual(counts, {self.stock_location.id: 2, False: 2})
 
 
+@tagged("post_install", "-at_install")
 class TestSerialEnquiryInvoices(SerialInvoiceCase, EnquiryCase):
     """Serials sold and taken back by invoices and credit notes."""
 

@@ -3,11 +3,12 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import SerialTrackingCase
 
 
+@tagged("post_install", "-at_install")
 class TestSerialHistory(SerialTrackingCase):
     """The timeline of a serial: one row per event, in order, by kind."""
 
@@ -143,6 +144,7 @@ class TestSerialHistory(SerialTrackingCase):
         )
 
 
+@tagged("post_install", "-at_install")
 class TestSerialHistoryMultiCompany(SerialTrackingCase):
     """A company's serial history is never shown in another company."""
 

@@ -1,10 +1,12 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from .common import SerialTrackingCase
 
 
+@tagged("post_install", "-at_install")
 class TestSerialHistoryGuard(SerialTrackingCase):
     """Rules 4 and 5: a serial with done moves is neither renamed nor deleted."""
 

@@ -18,6 +18,7 @@ from .common import SerialTrackingCase, wait_until_blocked
 INDEX = "stock_lot_unique_serial_per_product_company"
 
 
+@tagged("post_install", "-at_install")
 class TestSerialUniqueIndex(SerialTrackingCase):
     """Rule 2: PostgreSQL itself refuses a duplicate serial."""
 

@@ -2,10 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """pytest-odoo checks on the installed test database (run by `make test`)."""
 
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, tagged
 from odoo.tools.sql import index_exists
 
 
+@tagged("post_install", "-at_install")
 class TestInstalledSchema(TransactionCase):
     def test_unique_serial_index_installed(self):
         self.assertTrue(
