@@ -182,30 +182,68 @@ class SerialTrackingCase(TransactionCase):
             domain.append(("product_id", "=", product.id))
         return self.env["stock.lot"].search(domain)
 
-    def _stock_snapshot(self):
-        """What a refused operation must leave unchanged.
+    def _db_snapshot(self, *counted):
+        """What a refused operation must leave as it was, read from the database.
 
-        Every internal quant (product, serial, location, package, quantity),
-        and the number of write-offs, serials and stock moves.
+        Every quant (product, serial, location and its usage, package,
+        quantity), every serial (name, company, reference, investigation flag,
+        correction links, status), the serials of every invoice line, and the
+        number of transfers, stock moves (done ones apart), move lines,
+        write-offs, invoices (posted ones, and those allowed to sell expired
+        serials, apart) and activities; all read as superuser, archived
+        records included. `counted`: more models whose records are counted
+        (the wizards, for tests that open none between the two snapshots).
         """
         self.env.flush_all()
-        quants = self.env["stock.quant"].search(
-            [("location_id.usage", "=", "internal")]
+        self.env.invalidate_all()
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))
+        env.cr.execute(
+            SQL(
+                "SELECT move_line_id, lot_id FROM account_move_line_stock_lot_rel"
+                " ORDER BY move_line_id, lot_id"
+            )
         )
+        invoice_line_serials = env.cr.fetchall()
+        moves, invoices = env["stock.move"], env["account.move"]
         return {
             "quants": sorted(
                 (
                     quant.product_id.id,
+                    quant.lot_id.id,
                     quant.lot_id.name or "",
                     quant.location_id.id,
+                    quant.location_id.usage,
                     quant.package_id.id,
                     quant.quantity,
                 )
-                for quant in quants
+                for quant in env["stock.quant"].search([])
             ),
-            "scraps": self.env["stock.scrap"].search_count([]),
-            "lots": self.env["stock.lot"].search_count([]),
-            "moves": self.env["stock.move"].search_count([]),
+            "lots": sorted(
+                (
+                    lot.id,
+                    lot.name,
+                    lot.company_id.id,
+                    lot.ref or "",
+                    lot.to_investigate,
+                    lot.corrected_from_id.id,
+                    lot.corrected_to_id.id,
+                    lot.serial_state,
+                )
+                for lot in env["stock.lot"].search([])
+            ),
+            "invoice_line_serials": invoice_line_serials,
+            "pickings": env["stock.picking"].search_count([]),
+            "moves": moves.search_count([]),
+            "moves_done": moves.search_count([("state", "=", "done")]),
+            "move_lines": env["stock.move.line"].search_count([]),
+            "scraps": env["stock.scrap"].search_count([]),
+            "invoices": invoices.search_count([]),
+            "posted": invoices.search_count([("state", "=", "posted")]),
+            "allowed_expired": invoices.search_count(
+                [("allow_expired_serials", "=", True)]
+            ),
+            "activities": env["mail.activity"].search_count([]),
+            **{model: env[model].search_count([]) for model in counted},
         }
 
     def _return(self, picking, lots_and_quantities):

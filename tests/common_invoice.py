@@ -52,26 +52,6 @@ class SerialDocumentsMixin:
             [("product_id", "=", product.id), ("name", "in", names)]
         )
 
-    def _snapshot(self):
-        """Everything a refused posting must leave as it was."""
-        self.env.flush_all()
-        quants = self.env["stock.quant"].sudo().search([("lot_id", "!=", False)])
-        return {
-            "quants": sorted(
-                (quant.lot_id.name, quant.location_id.id, quant.quantity)
-                for quant in quants
-                if quant.quantity
-            ),
-            "pickings": self.env["stock.picking"].search_count([]),
-            "moves": self.env["stock.move"].search_count([]),
-            "posted": self.env["account.move"].search_count([("state", "=", "posted")]),
-            "flagged": self.env["stock.lot"].search_count(
-                [("to_investigate", "=", True)]
-            ),
-            "lots": self.env["stock.lot"].sudo().search_count([]),
-            "activities": self.env["mail.activity"].sudo().search_count([]),
-        }
-
 
 class SerialInvoiceCase(
     SerialDocumentsMixin, SerialTrackingCase, AccountTestInvoicingCommon

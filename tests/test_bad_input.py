@@ -43,29 +43,6 @@ class TestBadInput(SerialInvoiceCase):
         self.sn2 = self._lot("SN-BAD-2", self.laptop)
         self.gone = self._create_lot(self.laptop, "SN-BAD-GONE")
 
-    def _db_snapshot(self):
-        """Row counts and stock a refused input must leave as they were."""
-        self.env.flush_all()
-        Quant = self.env["stock.quant"].sudo()
-        return {
-            "lots": self.env["stock.lot"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count([]),
-            "lot_names": sorted(self.env["stock.lot"].sudo().search([]).mapped("name")),
-            "quantity": sum(Quant.search([]).mapped("quantity")),
-            "internal": sorted(
-                (quant.lot_id.id, quant.location_id.id, quant.quantity)
-                for quant in Quant.search([("location_id.usage", "=", "internal")])
-            ),
-            "moves": self.env["stock.move"].sudo().search_count([]),
-            "scraps": self.env["stock.scrap"].sudo().search_count([]),
-            "invoices": self.env["account.move"].sudo().search_count([]),
-            "posted": self.env["account.move"]
-            .sudo()
-            .search_count([("state", "=", "posted")]),
-        }
-
     def _assert_refused(self, label, call, fragment, error=REFUSED):
         """call() raises `error` whose message holds `fragment`; DB unchanged."""
         with self.subTest(input=label):

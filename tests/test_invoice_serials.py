@@ -156,13 +156,13 @@ class TestInvoiceSerials(SerialInvoiceCase):
     # ------------------------------------------------------------------
 
     def _assert_refused(self, invoice, *fragments):
-        before = self._snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             invoice.action_post()
         for fragment in fragments:
             self.assertIn(fragment, str(caught.exception))
         self.assertEqual(invoice.state, "draft")
-        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         return str(caught.exception)
 
     def test_refused_unique_count_differs_from_quantity(self):
@@ -230,12 +230,12 @@ class TestInvoiceSerials(SerialInvoiceCase):
         )
         # Refused on the line already (posting refuses it too: see
         # test_multi_company).
-        before = self._snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             self._invoice([(self.laptop, 1, lot)])
         self.assertIn("Incompatible companies on records", str(caught.exception))
         self.assertIn("SN-OTHER", str(caught.exception))
-        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
 
     def test_expired_serial_refused_unless_a_stock_manager_confirms(self):
         self._receive(self.yoghurt, [("POT-OLD", 5.0)])
@@ -317,7 +317,7 @@ class TestInvoiceSerials(SerialInvoiceCase):
 
     def test_never_issued_twice(self):
         invoice = self._invoice([(self.laptop, 1, self._sn("SN-1"))], post=True)
-        before = self._snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             invoice._move_serial_stock(
                 {
@@ -327,7 +327,7 @@ class TestInvoiceSerials(SerialInvoiceCase):
                 }
             )
         self.assertIn("already been moved for the invoice", str(caught.exception))
-        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
 
     def test_credit_note_receives_the_serials_back(self):
         invoice = self._invoice([(self.laptop, 2, self._sn("SN-1", "SN-2"))], post=True)
@@ -369,12 +369,12 @@ class TestInvoiceSerials(SerialInvoiceCase):
         )
         self.assertIn(("SN-1", self.stock_location.id), self._stock(self.laptop))
         self._invoice([(self.laptop, 1, self._sn("SN-1"))], post=True)  # sold again
-        before = self._snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             refund.button_draft()
         self.assertIn("no longer in stock", str(caught.exception))
         self.assertIn("SN-1", str(caught.exception))
-        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         self.assertEqual(invoice.state, "posted")
 
     def test_credit_note_refused_for_serial_never_delivered(self):

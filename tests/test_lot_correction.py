@@ -58,12 +58,12 @@ class TestLotCorrection(SerialTrackingCase):
     def _assert_refused(
         self, lot, new_name, message, error=UserError, reason="Digits transposed"
     ):
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         wizard = self._wizard(lot, new_name, reason=reason)
         with self.assertRaises(error) as caught:
             wizard.action_apply()
         self.assertIn(message, str(caught.exception))
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         self.assertFalse(lot.corrected_to_id)
 
     # Allowed paths
@@ -302,7 +302,7 @@ class TestLotCorrection(SerialTrackingCase):
     # Rights
 
     def test_refused_for_a_stock_user(self):
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         message = "Only inventory administrators can correct serial numbers."
         with self.assertRaises(AccessError) as caught:
             self.wrong.with_user(self.stock_user).action_correct_serial()
@@ -317,7 +317,7 @@ class TestLotCorrection(SerialTrackingCase):
         with self.assertRaises(UserError) as caught:
             wizard.with_user(self.stock_user).action_apply()
         self.assertIn(message, str(caught.exception))
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
 
     def test_allowed_for_a_stock_manager(self):
         self._correct(self.wrong, "SN-RIGHT-1", user=self.manager)
@@ -339,7 +339,7 @@ class TestLotCorrection(SerialTrackingCase):
         non-atomic implementation: the exception is caught by hand instead.
         """
         wizard = self._wizard(self.wrong, "SN-RIGHT-1")
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         seen = {}
 
         def failing_receipt(new_lot, scraps):
@@ -361,7 +361,7 @@ class TestLotCorrection(SerialTrackingCase):
         self.assertEqual(len(seen["scraps"]), 1)
         self.assertEqual(seen["quantities"], {})
         # ... and rolled back with the rest.
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         self.assertFalse(
             self.env["stock.scrap"].search([("lot_id", "=", self.wrong.id)])
         )

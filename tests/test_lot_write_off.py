@@ -152,7 +152,7 @@ class TestLotWriteOff(SerialTrackingCase):
         self._receive(self.laptop, [("SN-OFF-1", 1)])
         lot = self._lot("SN-OFF-1")
         self._deliver(self.laptop, [(lot, 1)])
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             lot.action_write_off()
         self.assertIn(
@@ -161,7 +161,7 @@ class TestLotWriteOff(SerialTrackingCase):
             f"({self.customer_location.display_name})",
             str(caught.exception),
         )
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
 
     def test_refused_when_never_received(self):
         lot = self._create_lot(self.laptop, "SN-NEW-1")
@@ -191,7 +191,7 @@ class TestLotWriteOff(SerialTrackingCase):
                 "scrap_qty": 1.0,
             }
         )
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             scrap.action_validate()
         self.assertIn(
@@ -199,7 +199,7 @@ class TestLotWriteOff(SerialTrackingCase):
             " holds 0.0 Units of it, not 1.0.",
             str(caught.exception),
         )
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         self.assertEqual(scrap.state, "draft")
 
     def test_write_off_of_part_of_a_batch_refused_beyond_its_quantity(self):
@@ -213,11 +213,11 @@ class TestLotWriteOff(SerialTrackingCase):
                 "scrap_qty": 31.0,
             }
         )
-        before = self._stock_snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             scrap.action_validate()
         self.assertIn("holds 30.0 Units of it, not 31.0", str(caught.exception))
-        self.assertEqual(self._stock_snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         scrap.scrap_qty = 12.0
         scrap.action_validate()
         self.assertEqual(scrap.state, "done")

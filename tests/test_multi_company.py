@@ -202,55 +202,20 @@ class TestMultiCompanyEntryPoints(SerialInvoiceCase, HttpCase):
         ]
 
     def _db_state(self):
-        """What a refused call must leave as it was: rows, stock, B's serials."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        Quant = self.env["stock.quant"].sudo()
-
-        def count(model, domain=None):
-            return (
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False)
-                .search_count(domain or [])
-            )
-
-        self.env.cr.execute(SQL("SELECT COUNT(*) FROM account_move_line_stock_lot_rel"))
-        invoice_line_serials = self.env.cr.fetchone()[0]
-        return {
-            "quants": sorted(
-                (quant.lot_id.id, quant.location_id.id, quant.quantity)
-                for quant in Quant.search([("lot_id", "!=", False)])
-            ),
-            "stock_of_b": sum(
-                Quant.search([("location_id", "child_of", self.stock_b.id)]).mapped(
-                    "quantity"
-                )
-            ),
-            "b_lots": sorted(
-                (
-                    lot.id,
-                    lot.name,
-                    lot.company_id.id,
-                    lot.ref or "",
-                    lot.to_investigate,
-                    lot.corrected_to_id.id,
-                    lot.serial_state,
-                )
-                for lot in self.b_lots.sudo()
-            ),
-            "invoice_line_serials": invoice_line_serials,
-            "lots": count("stock.lot"),
-            "moves": count("stock.move"),
-            "move_lines": count("stock.move.line"),
-            "pickings": count("stock.picking"),
-            "scraps": count("stock.scrap"),
-            "invoices": count("account.move"),
-            "posted": count("account.move", [("state", "=", "posted")]),
-            "corrections": count("stock.lot.correction"),
-            "receipts": count("stock.lot.retrospective.receipt"),
-            "write_offs": count("stock.lot.write.off"),
-        }
+        """What a refused call must leave as it was: the common snapshot with
+        the wizards, and the stock in B's warehouse."""
+        state = self._db_snapshot(
+            "stock.lot.correction",
+            "stock.lot.retrospective.receipt",
+            "stock.lot.write.off",
+        )
+        state["stock_of_b"] = sum(
+            self.env["stock.quant"]
+            .sudo()
+            .search([("location_id", "child_of", self.stock_b.id)])
+            .mapped("quantity")
+        )
+        return state
 
     def _assert_refused(self, error, fragment, call):
         """call() raises `error` saying `fragment`, and changes nothing."""

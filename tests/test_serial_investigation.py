@@ -286,7 +286,7 @@ class TestSerialInvestigation(
 
     def test_retrospective_receipt_only_for_stock_managers(self):
         lot = self._flagged_serial()
-        before = self._snapshot()
+        before = self._db_snapshot()
         with self.assertRaises(AccessError):
             lot.with_user(self.stock_user).action_retrospective_receipt()
         with self.assertRaises(AccessError):
@@ -298,7 +298,7 @@ class TestSerialInvestigation(
         )
         with self.assertRaises(AccessError):
             wizard.with_user(self.stock_user).action_confirm()
-        self.assertEqual(self._snapshot(), before)
+        self.assertEqual(self._db_snapshot(), before)
         self.assertTrue(lot.to_investigate)
 
     def test_retrospective_receipt_refusals(self):
@@ -323,12 +323,12 @@ class TestSerialInvestigation(
         ]
         for values, message in cases:
             with self.subTest(message=message):
-                before = self._snapshot()
+                before = self._db_snapshot()
                 wizard = Wizard.create(values)
                 with self.assertRaises(UserError) as caught:
                     wizard.action_confirm()
                 self.assertIn(message, str(caught.exception))
-                self.assertEqual(self._snapshot(), before)
+                self.assertEqual(self._db_snapshot(), before)
                 self.assertTrue(lot.to_investigate)
 
 
