@@ -16,6 +16,7 @@ SECTIONS = [
     ("INSTALL.md", "Installation"),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
+    ("DEVELOP.md", "Development"),
     ("CONTRIBUTORS.md", "Contributors"),
 ]
 

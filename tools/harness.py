@@ -1,7 +1,8 @@
 """What the tools and the benchmarks share: the environment, PostgreSQL, odoo-bin.
 
 Imported as ``harness`` by tools/odoo_tests.py (``make test``),
-tools/live_data_check.py, tools/bench.sh and bench/common.py:
+tools/live_data_check.py, tools/wheel_check.py, tools/bench.sh and
+bench/common.py:
 
 - ``read_env``: the environment file of tools/bootstrap.sh, as a dict (cfg);
 - ``pg_env``, ``psql``, ``database_exists``, ``create_database``,
@@ -10,9 +11,12 @@ tools/live_data_check.py, tools/bench.sh and bench/common.py:
 - ``odoo_cmd``, ``odoo_shell_cmd``: odoo-bin on one database, stopping after
   init, or ``odoo-bin shell`` reading a script on its standard input;
 - ``ensure_template``: the template database with the addon's dependencies
-  installed, built once per Odoo source and dependency list.
+  installed, built once per Odoo source and dependency list;
+- ``report_results``, ``check_main``: the closing line and the command line of
+  the scripted checks (live data, wheel) that ``make test`` counts.
 """
 
+import argparse
 import ast
 import hashlib
 import os
@@ -150,3 +154,26 @@ def ensure_template(cfg):
     psql(cfg, 'ALTER DATABASE :"a0" RENAME TO :"a1"', building, name)
     print(f"[test] template ready in {time.monotonic() - started:.0f}s", flush=True)
     return name
+
+
+def report_results(prefix, results, started):
+    """Print the closing line of a scripted check ("[live] N passed, N failed")."""
+    failed = sum(1 for _name, ok, _detail in results if not ok)
+    print(
+        f"{prefix} {len(results) - failed} passed, {failed} failed "
+        f"in {time.monotonic() - started:.0f}s",
+        flush=True,
+    )
+    return failed
+
+
+def check_main(run, description):
+    """The command line of a scripted check: ``python <check>.py <env file>
+    [--keep-db]``; exit 1 when a check failed or none ran."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("env_file")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    cfg = read_env(args.env_file)
+    results = run(cfg, ensure_template(cfg), args.keep_db)
+    return 1 if not results or any(not ok for _n, ok, _d in results) else 0

@@ -24,7 +24,6 @@ Prints ``[live] PASS <check>`` / ``[live] FAIL <check>: <why>``; ``run()``
 returns the (name, ok, detail) list that tools/odoo_tests.py counts.
 """
 
-import argparse
 import json
 import math
 import os
@@ -272,27 +271,15 @@ def run(cfg, template, keep_db=False):
             print(f"[live] kept database {database}")
         else:
             harness.drop_database(cfg, database)
-    failed = sum(1 for _name, ok, _detail in check.results if not ok)
-    if failed or keep_db:
+    if harness.report_results("[live]", check.results, started) or keep_db:
         print(f"[live] logs in {check.log_dir}")
     else:
         shutil.rmtree(check.log_dir, ignore_errors=True)
-    print(
-        f"[live] {len(check.results) - failed} passed, {failed} failed "
-        f"in {time.monotonic() - started:.0f}s",
-        flush=True,
-    )
     return check.results
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("env_file")
-    parser.add_argument("--keep-db", action="store_true", help="keep the database")
-    args = parser.parse_args()
-    cfg = harness.read_env(args.env_file)
-    results = run(cfg, harness.ensure_template(cfg), args.keep_db)
-    return 1 if not results or any(not ok for _n, ok, _d in results) else 0
+    return harness.check_main(run, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ as a failure: Odoo would otherwise skip every tour silently.
 """
 
 import argparse
+import importlib
 import os
 import re
 import subprocess
@@ -28,11 +29,11 @@ import sys
 from pathlib import Path
 
 from harness import (
+    create_database,
     drop_database,
     ensure_template,
     free_port,
     odoo_cmd,
-    pg_env,
     read_env,
 )
 
@@ -150,9 +151,7 @@ def export_pot(cfg, target):
     """Install the addon on a scratch database and export its translation template."""
     database = f"pst_pot_{os.getpid()}"
     drop_database(cfg, database)
-    subprocess.run(
-        ["createdb", "-T", ensure_template(cfg), database], env=pg_env(cfg), check=True
-    )
+    create_database(cfg, database, ensure_template(cfg))
     try:
         for extra in (
             ["-i", cfg["MODULE"], f"--http-port={free_port()}"],
@@ -171,30 +170,15 @@ def export_pot(cfg, target):
     return 0
 
 
-def run_live_check(cfg, template, args):
-    """The checks of tools/live_data_check.py: [(name, ok, detail)], or None."""
-    if args.no_live:
-        return None
-    import live_data_check  # noqa: PLC0415  (it imports this module)
-
+def run_scripted_check(module, label, cfg, template, keep_db):
+    """The checks of tools/<module>.py: [(name, ok, detail)], one failure
+    when it could not run or ran none."""
+    check = importlib.import_module(module)
     try:
-        results = live_data_check.run(cfg, template, args.keep_db)
+        results = check.run(cfg, template, keep_db)
     except Exception as error:  # noqa: BLE001  (counted as a failure)
-        results = [("live-data check ran", False, repr(error))]
-    return results or [("live-data check ran", False, "no check ran")]
-
-
-def run_wheel_check(cfg, template, args):
-    """The checks of tools/wheel_check.py: [(name, ok, detail)], or None."""
-    if args.no_wheel:
-        return None
-    import wheel_check  # noqa: PLC0415  (it imports this module)
-
-    try:
-        results = wheel_check.run(cfg, template, args.keep_db)
-    except Exception as error:  # noqa: BLE001  (counted as a failure)
-        results = [("wheel check ran", False, repr(error))]
-    return results or [("wheel check ran", False, "no check ran")]
+        results = [(f"{label} ran", False, repr(error))]
+    return results or [(f"{label} ran", False, "no check ran")]
 
 
 def main():
@@ -225,7 +209,7 @@ def main():
     template = ensure_template(cfg)
     database = f"pst_test_{os.getpid()}"
     drop_database(cfg, database)
-    subprocess.run(["createdb", "-T", template, database], env=pg_env(cfg), check=True)
+    create_database(cfg, database, template)
     counter = LogCounter(cfg["MODULE"])
     try:
         returncode = run_odoo_tests(cfg, database, counter, args.tags)
@@ -235,8 +219,28 @@ def main():
             print(f"[test] kept database {database}")
         else:
             drop_database(cfg, database)
-    live = run_live_check(cfg, template, args)
-    wheel = run_wheel_check(cfg, template, args)
+    scripted = [
+        (
+            "[live]",
+            "live_data_check",
+            "live-data check",
+            args.no_live,
+            "--no-live or PST_SKIP_LIVE=1",
+        ),
+        (
+            "[wheel]",
+            "wheel_check",
+            "wheel check",
+            args.no_wheel,
+            "--no-wheel or PST_SKIP_WHEEL=1",
+        ),
+    ]
+    results = {
+        prefix: None
+        if skip
+        else run_scripted_check(module, label, cfg, template, args.keep_db)
+        for prefix, module, label, skip, _why in scripted
+    }
 
     failed = dict(counter.failed)
     skipped = {}
@@ -254,19 +258,16 @@ def main():
     if not counter.started:
         problems.append("no test of the addon ran")
     scripted_passed = 0
-    for prefix, results, label, skip in (
-        ("[live]", live, "live-data check", "--no-live or PST_SKIP_LIVE=1"),
-        ("[wheel]", wheel, "wheel check", "--no-wheel or PST_SKIP_WHEEL=1"),
-    ):
-        if results is None:
-            skipped[label] = skip
+    for prefix, _module, label, _skip, why in scripted:
+        if results[prefix] is None:
+            skipped[label] = why
             continue
         failed.update(
             (f"{prefix} {name}", detail or "failed")
-            for name, ok, detail in results
+            for name, ok, detail in results[prefix]
             if not ok
         )
-        scripted_passed += sum(1 for _name, ok, _detail in results if ok)
+        scripted_passed += sum(1 for _name, ok, _detail in results[prefix] if ok)
     passed = (
         len(counter.started - set(failed) - set(skipped)) + py_passed + scripted_passed
     )

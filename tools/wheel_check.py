@@ -25,7 +25,6 @@ Prints ``[wheel] PASS <check>`` / ``[wheel] FAIL <check>: <why>``; ``run()``
 returns the (name, ok, detail) list that tools/odoo_tests.py counts.
 """
 
-import argparse
 import ast
 import email.parser
 import filecmp
@@ -40,7 +39,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import odoo_tests as harness  # noqa: E402
+import harness  # noqa: E402
 
 PREFIX = "[wheel]"
 DIST_NAME = "odoo-addon-{module}"
@@ -384,11 +383,7 @@ def run(cfg, template, keep_db=False):
         addons = check.install_files(wheel, expected)
     if addons:
         harness.drop_database(cfg, database)
-        subprocess.run(
-            ["createdb", "-T", template, database],
-            env=harness.pg_env(cfg),
-            check=True,
-        )
+        harness.create_database(cfg, database, template)
         path = ",".join([*odoo_addons_path(cfg), str(addons)])
         try:
             check.install_addon(database, path)
@@ -400,27 +395,15 @@ def run(cfg, template, keep_db=False):
                 harness.drop_database(cfg, database)
                 filestore = Path(cfg["STATE"], "data", "filestore", database)
                 shutil.rmtree(filestore, ignore_errors=True)
-    failed = sum(1 for _name, ok, _detail in check.results if not ok)
-    if failed or keep_db:
+    if harness.report_results(PREFIX, check.results, started) or keep_db:
         print(f"{PREFIX} wheel, installed copy and logs in {scratch}")
     else:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(
-        f"{PREFIX} {len(check.results) - failed} passed, {failed} failed "
-        f"in {time.monotonic() - started:.0f}s",
-        flush=True,
-    )
     return check.results
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("env_file")
-    parser.add_argument("--keep-db", action="store_true", help="keep the database")
-    args = parser.parse_args()
-    cfg = harness.read_env(args.env_file)
-    results = run(cfg, harness.ensure_template(cfg), args.keep_db)
-    return 1 if not results or any(not ok for _n, ok, _d in results) else 0
+    return harness.check_main(run, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":
