@@ -27,6 +27,7 @@ MANUAL_INDEXES = (
 # not the products and serials they received, whose stock stays: quants
 # without any history.
 KEPT_DATA_MODELS = (
+    "product.category",
     "product.template",
     "product.product",
     "stock.lot",
