@@ -22,6 +22,24 @@ class AccountMove(models.Model):
         "lines.",
     )
     serial_picking_count = fields.Integer(compute="_compute_serial_picking_count")
+    serial_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Serials Warehouse",
+        compute="_compute_serial_warehouse_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        check_company=True,
+        domain="[('company_id', '=', company_id)]",
+        help="Serials are sold from every warehouse of the company; a batch "
+        "serial held in several is drawn from this one first. A serial typed in "
+        "without stock leaves from here, and a credit note receives here the "
+        "serials that were never delivered.",
+    )
+    serial_several_warehouses = fields.Boolean(
+        compute="_compute_serial_several_warehouses"
+    )
     allow_expired_serials = fields.Boolean(
         string="Sell Expired Serials",
         copy=False,
@@ -36,6 +54,26 @@ class AccountMove(models.Model):
     def _compute_serial_picking_count(self):
         for move in self:
             move.serial_picking_count = len(move.serial_picking_ids)
+
+    @api.depends("company_id", "move_type")
+    def _compute_serial_warehouse_id(self):
+        customer_documents = self.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_refund")
+        )
+        (self - customer_documents).serial_warehouse_id = False
+        defaults = customer_documents._get_serial_default_warehouses()
+        for move in customer_documents:
+            if move.serial_warehouse_id.company_id != move.company_id:
+                move.serial_warehouse_id = defaults.get(move.company_id)
+
+    @api.depends("company_id")
+    def _compute_serial_several_warehouses(self):
+        groups = self.env["stock.warehouse"]._read_group(
+            [("company_id", "in", self.company_id.ids)], ["company_id"], ["__count"]
+        )
+        counts = dict(groups)
+        for move in self:
+            move.serial_several_warehouses = counts.get(move.company_id, 0) > 1
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -112,12 +150,10 @@ class AccountMove(models.Model):
         # sudo: an invoicing user without inventory rights posts the invoice;
         # the transfer is the consequence of that posting, checked above.
         moves = moves.sudo()
-        warehouses = moves._get_serial_warehouses()
         picking_vals = []
-        lines_per_move = []
+        lines_per_picking = []
         for move in moves:
-            warehouse = warehouses.get(move.company_id)
-            if not warehouse:
+            if not move.serial_warehouse_id:
                 raise UserError(
                     self.env._(
                         "%(invoice)s cannot deliver its serials: the company "
@@ -131,13 +167,17 @@ class AccountMove(models.Model):
                 for line in move.invoice_line_ids
                 for lot, location, quantity in allocations.get(line, [])
             ]
-            picking_vals.append(
-                move._prepare_serial_picking_vals(warehouse, move_allocations)
-            )
-            lines_per_move.append(move_allocations)
+            # One transfer per warehouse the serials leave (or go back to).
+            for warehouse, warehouse_allocations in move._group_serial_allocations(
+                move_allocations
+            ).items():
+                picking_vals.append(
+                    move._prepare_serial_picking_vals(warehouse, warehouse_allocations)
+                )
+                lines_per_picking.append(warehouse_allocations)
         pickings = self.env["stock.picking"].sudo().create(picking_vals)
         move_line_vals = []
-        for picking, move_allocations in zip(pickings, lines_per_move, strict=False):
+        for picking, move_allocations in zip(pickings, lines_per_picking, strict=False):
             stock_moves = {
                 stock_move.product_id: stock_move for stock_move in picking.move_ids
             }
@@ -275,12 +315,10 @@ class AccountMove(models.Model):
                     outstanding[picking].append((line, remaining))
         return dict(outstanding)
 
-    def _get_serial_warehouses(self):
-        """{company: warehouse} the serials of these invoices are moved in.
-
-        The user's default warehouse when it belongs to the company, else the
-        company's first warehouse.
-        """
+    def _get_serial_default_warehouses(self):
+        """{company: warehouse} proposed for these invoices' serials: the
+        user's default warehouse when it belongs to the company, else the
+        company's first warehouse."""
         companies = self.company_id
         warehouses = self.env["stock.warehouse"].search(
             [("company_id", "in", companies.ids)], order="sequence, id"
@@ -291,6 +329,62 @@ class AccountMove(models.Model):
             result.setdefault(warehouse.company_id, warehouse)
         if preferred and preferred in warehouses:
             result[preferred.company_id] = preferred
+        return result
+
+    def _get_serial_warehouses(self):
+        """{invoice: warehouses} its serials are sold from: every warehouse of
+        its company, the invoice's own first, then in Odoo's order."""
+        warehouses = self.env["stock.warehouse"].search(
+            [("company_id", "in", self.company_id.ids)], order="sequence, id"
+        )
+        return {
+            move: move.serial_warehouse_id
+            | warehouses.filtered(
+                lambda warehouse, move=move: warehouse.company_id == move.company_id
+            )
+            for move in self
+        }
+
+    def _group_serial_allocations(self, allocations):
+        """{warehouse: allocations} of (invoice line, lot, location, quantity):
+        an invoice delivers from the warehouse holding each serial; a credit
+        note receives each serial back into the warehouse its last delivery
+        left from, else into the invoice's warehouse."""
+        self.ensure_one()
+        if self.move_type == "out_refund":
+            origins = self._get_serial_last_delivery_warehouses(
+                self.env["stock.lot"].union(*(lot for _l, lot, _o, _q in allocations))
+            )
+        grouped = defaultdict(list)
+        for allocation in allocations:
+            _line, lot, location, _quantity = allocation
+            if self.move_type == "out_refund":
+                warehouse = origins.get(lot)
+            else:
+                warehouse = location.warehouse_id
+            grouped[warehouse or self.serial_warehouse_id].append(allocation)
+        return grouped
+
+    def _get_serial_last_delivery_warehouses(self, lots):
+        """{lot: warehouse} its last delivery to a customer left from."""
+        # sudo: the deliveries of the serials, whoever may read them; only the
+        # warehouse of their source comes out.
+        lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                order="date desc, id desc",
+            )
+        )
+        result = {}
+        for line in lines:
+            result.setdefault(line.lot_id, line.location_id.warehouse_id)
         return result
 
     def _get_serial_customer_location(self):

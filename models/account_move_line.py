@@ -8,12 +8,13 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date
 
 # The picker of the invoice line offers the serials of the line's product (of
-# its company, or shared) with stock under serial_location_id: the warehouse
-# stock for an invoice, the customer location for a credit note.
+# its company, or shared) with stock under serial_location_ids: the stock of
+# every warehouse of the company for an invoice, the customer location for a
+# credit note.
 LOT_PICKER_DOMAIN = (
     "[('product_id', '=', product_id), "
     "'|', ('company_id', '=', company_id), ('company_id', '=', False), "
-    "('quant_ids', 'any', [('location_id', 'child_of', serial_location_id), "
+    "('quant_ids', 'any', [('location_id', 'child_of', serial_location_ids), "
     "('quantity', '>', 0)])]"
 )
 
@@ -50,11 +51,19 @@ class AccountMoveLine(models.Model):
     )
     serial_location_id = fields.Many2one(
         "stock.location",
-        compute="_compute_serial_location_id",
+        compute="_compute_serial_location_ids",
         string="Serials Taken From",
-        help="Where the serials of this line are picked from: the stock of the "
-        "company's warehouse for an invoice, the customer location for a credit "
-        "note.",
+        help="Where the serials of this line are taken from first: the stock of "
+        "the invoice's warehouse for an invoice, the customer location for a "
+        "credit note.",
+    )
+    serial_location_ids = fields.Many2many(
+        "stock.location",
+        compute="_compute_serial_location_ids",
+        string="Serials Picked From",
+        help="Where the serials of this line may be picked: the stock of every "
+        "warehouse of the company for an invoice (the invoice's warehouse "
+        "first), the customer location for a credit note.",
     )
 
     @api.depends(
@@ -92,17 +101,22 @@ class AccountMoveLine(models.Model):
                 bool(line.sale_line_ids) and line.product_id.type == "consu"
             )
 
-    @api.depends("move_id.move_type", "company_id", "partner_id")
-    def _compute_serial_location_id(self):
+    @api.depends(
+        "move_id.move_type",
+        "move_id.serial_warehouse_id",
+        "company_id",
+        "partner_id",
+    )
+    def _compute_serial_location_ids(self):
         warehouses = self.move_id._get_serial_warehouses()
-        no_warehouse = self.env["stock.warehouse"]
         for line in self:
-            if line.move_id.move_type == "out_refund":
-                line.serial_location_id = line.move_id._get_serial_customer_location()
+            move = line.move_id
+            if move.move_type == "out_refund":
+                line.serial_location_id = move._get_serial_customer_location()
+                line.serial_location_ids = line.serial_location_id
             else:
-                line.serial_location_id = warehouses.get(
-                    line.company_id, no_warehouse
-                ).lot_stock_id
+                line.serial_location_id = move.serial_warehouse_id.lot_stock_id
+                line.serial_location_ids = warehouses[move].lot_stock_id
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -180,7 +194,7 @@ class AccountMoveLine(models.Model):
             ._read_group(
                 [
                     ("lot_id", "in", self.lot_ids.ids),
-                    ("location_id", "child_of", self.serial_location_id.ids),
+                    ("location_id", "child_of", self.serial_location_ids.ids),
                     ("quantity", ">", 0),
                 ],
                 ["lot_id", "location_id"],
@@ -210,20 +224,36 @@ class AccountMoveLine(models.Model):
         ]
 
     def _take_serial_stock(self, stock, lot, wanted):
-        """Take up to `wanted` of the lot under the line's picker location.
+        """Take up to `wanted` of the lot under the line's picker locations,
+        from the invoice's warehouse first, then from the others in order.
 
         :param stock: {lot id: {location: quantity}}, decreased by what is taken
         :return: [(location, quantity)]
         """
         self.ensure_one()
         rounding = self.product_id.uom_id.rounding
-        root_path = self.serial_location_id.parent_path
+        root_paths = self.serial_location_ids.mapped("parent_path")
+
+        def root_rank(location):
+            return next(
+                (
+                    rank
+                    for rank, path in enumerate(root_paths)
+                    if location.parent_path.startswith(path)
+                ),
+                None,
+            )
+
+        # Within a warehouse, in the order the stock was read (Odoo's order).
+        places = sorted(
+            (rank, index, location)
+            for index, location in enumerate(stock[lot.id])
+            if (rank := root_rank(location)) is not None
+        )
         taken = []
-        for location, available in stock[lot.id].items():
-            if (
-                not location.parent_path.startswith(root_path)
-                or float_compare(available, 0, precision_rounding=rounding) <= 0
-            ):
+        for _rank, _index, location in places:
+            available = stock[lot.id][location]
+            if float_compare(available, 0, precision_rounding=rounding) <= 0:
                 continue
             quantity = min(available, wanted)
             stock[lot.id][location] -= quantity
@@ -344,7 +374,7 @@ class AccountMoveLine(models.Model):
             "(already sold, written off, or held elsewhere).",
             line=self._get_serial_line_label(),
             serial=lot.name,
-            location=self.serial_location_id.display_name,
+            location=", ".join(self.serial_location_ids.mapped("display_name")),
         )
 
     def _get_serial_expired_problems(self, expired):

@@ -17,21 +17,30 @@ class StockLot(models.Model):
 
         Only under the context key serial_picker_location_id (a location id,
         or a list of them) set by the pickers' views; elsewhere the name stays.
+        Picked from several places (the warehouses of an invoice's company),
+        the label also says where the serial is.
         """
         location_ids = self._get_serial_picker_location_ids()
         if not location_ids:
             return super()._compute_display_name()
-        quantities = self._get_serial_picker_quantities(location_ids)
+        stock = self._get_serial_picker_stock(location_ids)
         for lot in self:
+            places = stock.get(lot._origin.id, {})
             values = {
                 "serial": lot.name,
                 "quantity": formatLang(
-                    self.env,
-                    quantities.get(lot._origin.id, 0.0),
-                    dp="Product Unit of Measure",
+                    self.env, sum(places.values()), dp="Product Unit of Measure"
                 ),
                 "uom": lot.product_uom_id.name,
             }
+            if len(location_ids) > 1 and places:
+                values["uom"] = self.env._(
+                    "%(uom)s at %(places)s",
+                    uom=values["uom"],
+                    places=", ".join(
+                        place for place, quantity in places.items() if quantity > 0
+                    ),
+                )
             if lot.expiration_date:
                 lot.display_name = self.env._(
                     "%(serial)s (%(quantity)s %(uom)s, expires %(date)s)",
@@ -64,14 +73,21 @@ class StockLot(models.Model):
             return [value]
         return []
 
-    def _get_serial_picker_quantities(self, location_ids):
-        """{lot id: quantity} of self under the locations (children included)."""
+    def _get_serial_picker_stock(self, location_ids):
+        """{lot id: {place: quantity}} of self under the locations (children
+        included), a place being a warehouse's name, or a location's outside
+        any warehouse."""
         lot_ids = [lot_id for lot_id in self._origin.ids if lot_id]
         if not lot_ids:
             return {}
         groups = self.env["stock.quant"]._read_group(
             [("lot_id", "in", lot_ids), ("location_id", "child_of", location_ids)],
-            ["lot_id"],
+            ["lot_id", "location_id"],
             ["quantity:sum"],
         )
-        return {lot.id: quantity for lot, quantity in groups}
+        stock = {}
+        for lot, location, quantity in groups:
+            place = location.warehouse_id.name or location.display_name
+            places = stock.setdefault(lot.id, {})
+            places[place] = places.get(place, 0.0) + quantity
+        return stock

@@ -142,8 +142,9 @@ class TestSerialConcurrency(BaseCase):
     def _env(self, cr):
         return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
 
-    def _setup_serial(self, name, invoices=2):
-        """A committed serial in stock and `invoices` draft invoices selling it."""
+    def _setup_serial(self, name, invoices=2, location_id=None):
+        """A committed serial in stock (in the first warehouse, or at
+        location_id) and `invoices` draft invoices selling it."""
         with self.registry.cursor() as cr:
             env = self._env(cr)
             product = env["product.product"].browse(self.product_id)
@@ -152,7 +153,7 @@ class TestSerialConcurrency(BaseCase):
             )
             env["stock.quant"]._update_available_quantity(
                 product,
-                env["stock.location"].browse(self.stock_location_id),
+                env["stock.location"].browse(location_id or self.stock_location_id),
                 1.0,
                 lot_id=lot,
             )
@@ -287,6 +288,62 @@ class TestSerialConcurrency(BaseCase):
         with self.registry.cursor() as cr:
             invoices = self._env(cr)["account.move"].browse([first_id, second_id])
             self.assertEqual(invoices.mapped("state"), ["posted", "draft"])
+
+    def _second_warehouse(self):
+        """A committed second warehouse of the company, archived afterwards."""
+        with self.registry.cursor() as cr:
+            warehouse = self._env(cr)["stock.warehouse"].create(
+                {
+                    "name": "Race Warehouse 2",
+                    "code": "RWH2",
+                    "company_id": self.company_id,
+                }
+            )
+            warehouse_id, stock_id = warehouse.id, warehouse.lot_stock_id.id
+
+        def archive():
+            with self.registry.cursor() as cr:
+                env = self._env(cr)
+                # Emptied first: Odoo archives no location that holds stock.
+                cr.execute(
+                    SQL("DELETE FROM stock_quant WHERE location_id = %s", stock_id)
+                )
+                env["stock.warehouse"].browse(warehouse_id).active = False
+
+        self.addCleanup(archive)
+        return warehouse_id, stock_id
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_invoices_sell_the_same_serial_of_a_second_warehouse(self):
+        warehouse_id, stock_id = self._second_warehouse()
+        lot_id, (first_id, second_id) = self._setup_serial(
+            "SN-RACE-WH2", location_id=stock_id
+        )
+        with self.registry.cursor() as cr:
+            # One invoice on each warehouse: both offer the serial of the second.
+            self._env(cr)["account.move"].browse(
+                second_id
+            ).serial_warehouse_id = warehouse_id
+        results = self._race(self._post(first_id), self._post(second_id))
+
+        self.assertNotIsInstance(results["first"], Exception, results["first"])
+        self.assertIsInstance(results["second"], UserError, results["second"])
+        self.assertIn("SN-RACE-WH2 is not available", str(results["second"]))
+        self.assertTrue(results["blocked"], "the second posting must wait its turn")
+        state = self._state([lot_id])
+        self.assertFalse(state["negative"], "no negative quant")
+        self.assertEqual(state["internal"].get("SN-RACE-WH2", 0.0), 0.0)
+        self.assertEqual(state["shipped"], 1, "the serial is shipped once")
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            invoices = env["account.move"].browse([first_id, second_id])
+            self.assertEqual(invoices.mapped("state"), ["posted", "draft"])
+            delivery = invoices[0].serial_picking_ids
+            self.assertEqual(
+                delivery.picking_type_id.warehouse_id.id,
+                warehouse_id,
+                "delivered by the second warehouse, where the serial was",
+            )
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_correction_and_sale_of_the_same_serial(self):

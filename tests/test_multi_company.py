@@ -249,6 +249,7 @@ class TestMultiCompanyEntryPoints(SerialInvoiceCase, HttpCase):
                 "product_id": line.product_id.id,
                 "company_id": line.company_id.id,
                 "serial_location_id": line.serial_location_id.id,
+                "serial_location_ids": line.serial_location_ids.ids,
             },
         )
 
