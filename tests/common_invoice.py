@@ -33,6 +33,19 @@ def eval_view_expression(expression, parent=None, context=None, **values):
     return safe_eval(expression, evaluation)
 
 
+def invoice_picker_domain(line):
+    """The invoice line serial picker's domain, evaluated for the line as the
+    web client does (the field's own domain; the form adds none)."""
+    return safe_eval(
+        line._fields["lot_ids"].domain,
+        {
+            "product_id": line.product_id.id,
+            "company_id": line.company_id.id,
+            "serial_location_ids": line.serial_location_ids.ids,
+        },
+    )
+
+
 class SerialDocumentsMixin:
     """Helpers for tests going through documents (invoices, transfers, scraps)."""
 

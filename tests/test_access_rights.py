@@ -9,7 +9,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common_invoice import SerialInvoiceCase, eval_view_expression
+from .common_invoice import (
+    SerialInvoiceCase,
+    eval_view_expression,
+    invoice_picker_domain,
+)
 
 ADDON = "product_serial_tracking"
 WIZARDS = (
@@ -148,15 +152,7 @@ class TestAccessRights(SerialInvoiceCase):
 
     def _picker_names(self, user, line):
         """What the serial picker of an invoice line offers to user."""
-        domain = safe_eval(
-            line._fields["lot_ids"].domain,
-            {
-                "product_id": line.product_id.id,
-                "company_id": line.company_id.id,
-                "serial_location_id": line.serial_location_id.id,
-                "serial_location_ids": line.serial_location_ids.ids,
-            },
-        )
+        domain = invoice_picker_domain(line)
         Lot = (
             self.env["stock.lot"]
             .with_user(user)

@@ -5,9 +5,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
-from odoo.tools.safe_eval import safe_eval
 
-from .common_invoice import SerialInvoiceCase, view_field
+from .common_invoice import SerialInvoiceCase, invoice_picker_domain, view_field
 
 
 @tagged("post_install", "-at_install")
@@ -479,15 +478,7 @@ class TestInvoiceSerials(SerialInvoiceCase):
         """The lot_ids domain of the invoice form, evaluated for this line."""
         node = view_field(self.env, "account.view_move_form", "lot_ids")
         self.assertIsNone(node.get("domain"), "the field's own domain is the picker's")
-        return safe_eval(
-            line._fields["lot_ids"].domain,
-            {
-                "product_id": line.product_id.id,
-                "company_id": line.company_id.id,
-                "serial_location_id": line.serial_location_id.id,
-                "serial_location_ids": line.serial_location_ids.ids,
-            },
-        )
+        return invoice_picker_domain(line)
 
     def test_picker_offers_serials_in_stock_with_quantity_and_expiry(self):
         self._deliver(self.laptop, [(self._sn("SN-3"), 1)])

@@ -2,9 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools.safe_eval import safe_eval
 
-from .common_invoice import SerialInvoiceCase
+from .common_invoice import SerialInvoiceCase, invoice_picker_domain
 
 
 @tagged("post_install", "-at_install")
@@ -57,7 +56,7 @@ class TestInvoiceWarehouses(SerialInvoiceCase):
 
     def _picker(self, line):
         """The serial picker of the line: {name: label} of what it offers."""
-        domain = eval_field_domain(line)
+        domain = invoice_picker_domain(line)
         Lot = self.env["stock.lot"].with_context(
             serial_picker_location_id=line.serial_location_ids.ids
         )
@@ -150,6 +149,23 @@ class TestInvoiceWarehouses(SerialInvoiceCase):
     # ------------------------------------------------------------------
 
     def test_post_delivers_from_each_warehouse_one_delivery_each(self):
+        self.assertEqual(
+            self._per_warehouse(self.laptop),
+            {
+                ("SN-W1", self.wh1.code): 1.0,
+                ("SN-W2", "WH2"): 1.0,
+                ("SN-W2B", "WH2"): 1.0,
+                ("SN-W3", "WH3"): 1.0,
+            },
+        )
+        self.assertEqual(
+            self._per_warehouse(self.carpet),
+            {
+                ("ROLL-X", self.wh1.code): 5.0,
+                ("ROLL-X", "WH2"): 4.0,
+                ("ROLL-X", "WH3"): 3.0,
+            },
+        )
         invoice = self._invoice(
             [
                 (self.laptop, 2, self._sn("SN-W1", "SN-W2")),
@@ -303,16 +319,3 @@ class TestInvoiceWarehouses(SerialInvoiceCase):
                 ("SN-NEVER", self.wh1.code): 1.0,
             },
         )
-
-
-def eval_field_domain(line):
-    """The invoice line picker's domain, evaluated as the web client does."""
-    return safe_eval(
-        line._fields["lot_ids"].domain,
-        {
-            "product_id": line.product_id.id,
-            "company_id": line.company_id.id,
-            "serial_location_id": line.serial_location_id.id,
-            "serial_location_ids": line.serial_location_ids.ids,
-        },
-    )

@@ -6,9 +6,13 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
 
-from .common_invoice import SerialInvoiceCase, eval_view_expression, view_field
+from .common_invoice import (
+    SerialInvoiceCase,
+    eval_view_expression,
+    invoice_picker_domain,
+    view_field,
+)
 
 REPORT = "product_serial_tracking.report_serial_history"
 OPERATIONS = "stock.view_stock_move_line_operation_tree"
@@ -243,15 +247,7 @@ class TestMultiCompanyEntryPoints(SerialInvoiceCase, HttpCase):
 
     def _invoice_picker(self, line):
         """The lot_ids domain of the invoice form, evaluated for this line."""
-        return safe_eval(
-            line._fields["lot_ids"].domain,
-            {
-                "product_id": line.product_id.id,
-                "company_id": line.company_id.id,
-                "serial_location_id": line.serial_location_id.id,
-                "serial_location_ids": line.serial_location_ids.ids,
-            },
-        )
+        return invoice_picker_domain(line)
 
     def _offered(self, env, domain, search, location):
         """Ids the picker offers: name_search and web_search_read, as the client."""
