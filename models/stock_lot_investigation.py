@@ -58,6 +58,27 @@ class StockLot(models.Model):
             "context": {"default_lot_id": self.id},
         }
 
+    def _get_first_departures(self):
+        """{lot: done move line} that first took each serial of self out of an
+        internal location: a retrospective receipt is dated before it."""
+        # sudo: the serial's whole history counts, whoever may read it.
+        lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("state", "=", "done"),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                order="date, id",
+            )
+        )
+        departures = {}
+        for line in lines:
+            departures.setdefault(line.lot_id, line)
+        return departures
+
     def _resolve_investigation(self, feedback):
         """Clear the flag and mark the investigation activities done."""
         Receipt = self.env["stock.lot.retrospective.receipt"]

@@ -277,12 +277,60 @@ class TestSerialInvestigation(
         wizard = (
             self.env["stock.lot.retrospective.receipt"]
             .with_user(self.manager)
-            .create({"lot_id": lot.id, "date": fields.Datetime.now()})
+            .create({"lot_id": lot.id})
         )
         self.assertEqual(wizard.location_dest_id, self.shelf)
         self.assertEqual(wizard.quantity, 4.5)
         wizard.action_confirm()
         self.assertFalse(self._stock(self.carpet))
+
+    def test_retrospective_receipt_dated_before_the_serial_left(self):
+        lot = self._flagged_serial()
+        delivery = self.env["stock.move.line"].search(
+            [("lot_id", "=", lot.id), ("state", "=", "done")]
+        )
+        vendor = self.env["res.partner"].create({"name": "Serial Vendor"})
+        form = Form(
+            self.env["stock.lot.retrospective.receipt"]
+            .with_user(self.manager)
+            .with_context(default_lot_id=lot.id)
+        )
+        self.assertEqual(form.date, delivery.date - timedelta(seconds=1))
+        form.partner_id = vendor
+        form.reference = "VENDOR-DN-42"
+        form.save().action_confirm()
+
+        receipt = self.env["stock.move.line"].search(
+            [("lot_id", "=", lot.id), ("location_id.usage", "=", "supplier")]
+        )
+        self.assertLess(receipt.date, delivery.date)
+        self.assertEqual(receipt.move_id.partner_id, vendor)
+        self.assertEqual(receipt.move_id.origin, "VENDOR-DN-42")
+        # Received, then delivered: the serial is where the delivery took it.
+        self.assertEqual(lot.serial_state, "delivered")
+        self.assertEqual(lot.history_ids.mapped("kind"), ["receipt", "delivery"])
+        self.assertFalse(lot.to_investigate)
+
+    def test_retrospective_receipt_after_the_serial_left_refused(self):
+        lot = self._flagged_serial()
+        delivery = self.env["stock.move.line"].search(
+            [("lot_id", "=", lot.id), ("state", "=", "done")]
+        )
+        delivery.date = fields.Datetime.now() - timedelta(hours=2)
+        wizard = (
+            self.env["stock.lot.retrospective.receipt"]
+            .with_user(self.manager)
+            .create({"lot_id": lot.id, "date": delivery.date + timedelta(hours=1)})
+        )
+        before = self._db_snapshot()
+        with self.assertRaises(UserError) as caught:
+            wizard.action_confirm()
+        message = str(caught.exception)
+        self.assertIn("SN-NEW first left stock on", message)
+        self.assertIn(delivery.picking_id.name, message)
+        self.assertIn("Date the receipt earlier", message)
+        self.assertEqual(self._db_snapshot(), before)
+        self.assertTrue(lot.to_investigate)
 
     def test_retrospective_receipt_only_for_stock_managers(self):
         lot = self._flagged_serial()

@@ -1,5 +1,7 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_datetime
@@ -28,9 +30,23 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
     company_id = fields.Many2one("res.company", compute="_compute_company_id")
     date = fields.Datetime(
         string="Received On",
+        compute="_compute_date",
+        store=True,
+        precompute=True,
+        readonly=False,
         required=True,
-        default=fields.Datetime.now,
-        help="When the serial was really received; the receipt is dated so.",
+        help="When the serial was really received; the receipt is dated so. "
+        "Proposed: just before the serial first left stock, the latest date "
+        "allowed.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Vendor",
+        help="Who the serial was bought from, when known; kept on the receipt.",
+    )
+    reference = fields.Char(
+        help="The vendor's document (delivery note, invoice) the serial came "
+        "with; kept as the receipt's source document.",
     )
     location_dest_id = fields.Many2one(
         "stock.location",
@@ -55,6 +71,14 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
     def _compute_company_id(self):
         for wizard in self:
             wizard.company_id = wizard.lot_id.company_id or self.env.company
+
+    @api.depends("lot_id")
+    def _compute_date(self):
+        departures = self.lot_id._get_first_departures()
+        now = fields.Datetime.now()
+        for wizard in self:
+            departure = departures.get(wizard.lot_id)
+            wizard.date = departure.date - timedelta(seconds=1) if departure else now
 
     @api.depends("lot_id")
     def _compute_receipt_defaults(self):
@@ -107,7 +131,8 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
         move = self.env["stock.move"].create(
             {
                 "name": origin,
-                "origin": origin,
+                "origin": (self.reference or "").strip() or origin,
+                "partner_id": self.partner_id.id,
                 "product_id": self.product_id.id,
                 "product_uom": self.product_uom_id.id,
                 "product_uom_qty": self.quantity,
@@ -150,7 +175,7 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
         self._check_serial_role(
             "stock.group_stock_manager",
             self.env._(
-                "Only stock managers can record a retrospective receipt of a " "serial."
+                "Only stock managers can record a retrospective receipt of a serial."
             ),
         )
 
@@ -199,6 +224,17 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
                         serial=self.lot_id.name,
                     )
                 )
+        departure = self.lot_id._get_first_departures().get(self.lot_id)
+        if departure and self.date >= departure.date:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s first left stock on %(date)s (%(document)s): "
+                    "it was received before that. Date the receipt earlier.",
+                    serial=self.lot_id.name,
+                    date=format_datetime(self.env, departure.date),
+                    document=departure._get_serial_document_name(),
+                )
+            )
 
     @api.model
     def _check_date_value(self, vals):
