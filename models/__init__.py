@@ -1,5 +1,6 @@
 from . import stock_serial_guard_mixin
 from . import product_template
+from . import uom_uom
 from . import stock_lot
 from . import stock_lot_lifecycle
 from . import stock_lot_investigation

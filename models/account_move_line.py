@@ -283,7 +283,7 @@ class AccountMoveLine(models.Model):
                     "%(quantity)s. Choose exactly one serial per unit.",
                     line=label,
                     count=len(self.lot_ids),
-                    quantity=quantity,
+                    quantity=self.product_id.uom_id._format_serial_number(quantity),
                 )
             ]
         allocations, problems = [], []
@@ -345,12 +345,13 @@ class AccountMoveLine(models.Model):
         if float_compare(remaining, 0, precision_rounding=rounding) > 0:
             problems.append(
                 self.env._(
-                    "Line %(line)s: the serials chosen hold %(available)s %(uom)s, "
-                    "less than the %(quantity)s %(uom)s of the line. Add serials.",
+                    "Line %(line)s: the serials chosen hold %(available)s, less "
+                    "than the %(quantity)s of the line. Add serials.",
                     line=label,
-                    available=quantity - remaining,
-                    quantity=quantity,
-                    uom=self.product_id.uom_id.name,
+                    available=self.product_id.uom_id._format_serial_quantity(
+                        quantity - remaining
+                    ),
+                    quantity=self.product_id.uom_id._format_serial_quantity(quantity),
                 )
             )
         return allocations, problems

@@ -74,10 +74,9 @@ class ProductTemplate(models.Model):
         )
         lines = [
             self.env._(
-                "- %(product)s: %(quantity)s %(uom)s in %(location)s",
+                "- %(product)s: %(quantity)s in %(location)s",
                 product=product.display_name,
-                quantity=quantity,
-                uom=product.uom_id.name,
+                quantity=product.uom_id._format_serial_quantity(quantity),
                 location=location.display_name,
             )
             for product, location, quantity in groups

@@ -1,7 +1,7 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
-from odoo.tools import format_date, formatLang
+from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class StockLot(models.Model):
@@ -24,33 +24,33 @@ class StockLot(models.Model):
         if not location_ids:
             return super()._compute_display_name()
         stock = self._get_serial_picker_stock(location_ids)
+        now = fields.Datetime.now()
         for lot in self:
             places = stock.get(lot._origin.id, {})
-            values = {
-                "serial": lot.name,
-                "quantity": formatLang(
-                    self.env, sum(places.values()), dp="Product Unit of Measure"
-                ),
-                "uom": lot.product_uom_id.name,
-            }
+            quantity = lot.product_uom_id._format_serial_quantity(sum(places.values()))
             if len(location_ids) > 1 and places:
-                values["uom"] = self.env._(
-                    "%(uom)s at %(places)s",
-                    uom=values["uom"],
+                quantity = self.env._(
+                    "%(quantity)s at %(places)s",
+                    quantity=quantity,
                     places=", ".join(
-                        place for place, quantity in places.items() if quantity > 0
+                        place for place, held in places.items() if held > 0
                     ),
                 )
-            if lot.expiration_date:
+            values = {"serial": lot.name, "quantity": quantity}
+            if lot.expiration_date and lot.expiration_date <= now:
                 lot.display_name = self.env._(
-                    "%(serial)s (%(quantity)s %(uom)s, expires %(date)s)",
+                    "%(serial)s (%(quantity)s, expired on %(date)s)",
+                    date=format_date(self.env, lot.expiration_date),
+                    **values,
+                )
+            elif lot.expiration_date:
+                lot.display_name = self.env._(
+                    "%(serial)s (%(quantity)s, expires %(date)s)",
                     date=format_date(self.env, lot.expiration_date),
                     **values,
                 )
             else:
-                lot.display_name = self.env._(
-                    "%(serial)s (%(quantity)s %(uom)s)", **values
-                )
+                lot.display_name = self.env._("%(serial)s (%(quantity)s)", **values)
 
     def _check_create(self):
         # A serial typed in a transfer's picker is added on the transaction,

@@ -46,11 +46,10 @@ class StockPicking(models.Model):
         )
         offending = [
             self.env._(
-                "- %(serial)s (%(product)s): %(quantity)s %(uom)s",
+                "- %(serial)s (%(product)s): %(quantity)s",
                 serial=line.lot_id.name or line.lot_name.strip(),
                 product=line.product_id.display_name,
-                quantity=line.quantity,
-                uom=line.product_uom_id.name,
+                quantity=line.product_uom_id._format_serial_quantity(line.quantity),
             )
             for line in lines
             if float_compare(

@@ -76,13 +76,12 @@ class StockScrap(models.Model):
         raise UserError(
             self.env._(
                 "Serial %(serial)s cannot be written off: %(location)s holds "
-                "%(available)s %(uom)s of it, not %(wanted)s. Someone may "
+                "%(available)s of it, not %(wanted)s. Someone may "
                 "have moved it meanwhile; open the serial again to see "
                 "where it is.",
                 serial=self.lot_id.name,
                 location=self.location_id.display_name,
-                available=available,
-                wanted=wanted,
-                uom=self.product_id.uom_id.name,
+                available=self.product_id.uom_id._format_serial_quantity(available),
+                wanted=self.product_id.uom_id._format_serial_number(wanted),
             )
         )

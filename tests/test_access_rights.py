@@ -242,10 +242,10 @@ class TestAccessRights(SerialInvoiceCase):
         self.assertEqual(
             self._picker_names(self.invoicer, invoice.invoice_line_ids),
             [
-                "SN-1 (1.00 Units)",
-                "SN-2 (1.00 Units)",
-                "SN-3 (1.00 Units)",
-                "SN-4 (1.00 Units)",
+                "SN-1 (1 Units)",
+                "SN-2 (1 Units)",
+                "SN-3 (1 Units)",
+                "SN-4 (1 Units)",
             ],
         )
 
@@ -451,7 +451,7 @@ class TestAccessRights(SerialInvoiceCase):
             .with_context(**context)
             .name_search("", args=domain)
         )
-        self.assertEqual([name for _id, name in offered], ["SN-4 (1.00 Units)"])
+        self.assertEqual([name for _id, name in offered], ["SN-4 (1 Units)"])
 
         form = Form(move.with_user(self.storeman), view=OPERATIONS)
         with form.move_line_ids.new() as line:

@@ -137,7 +137,7 @@ class TestBadInput(SerialInvoiceCase):
                 self.laptop,
                 [("SN-NEW-2", 2)],
                 "exactly one unit. These lines say otherwise:\n"
-                "- SN-NEW-2 (Test Laptop): 2.0 Units",
+                "- SN-NEW-2 (Test Laptop): 2 Units",
             ),
             (
                 "half a unit",

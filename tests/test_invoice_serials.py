@@ -169,12 +169,12 @@ class TestInvoiceSerials(SerialInvoiceCase):
         invoice.invoice_line_ids.name = "Laptop for Bob"
         self._assert_refused(
             invoice,
-            "Line Laptop for Bob: 1 unique serials chosen for a quantity of 2.0",
+            "Line Laptop for Bob: 1 unique serials chosen for a quantity of 2.",
         )
 
     def test_refused_tracked_line_without_serials(self):
         invoice = self._invoice([(self.laptop, 1, self.env["stock.lot"])])
-        self._assert_refused(invoice, "0 unique serials chosen for a quantity of 1.0")
+        self._assert_refused(invoice, "0 unique serials chosen for a quantity of 1.")
 
     def test_refused_unique_serial_twice(self):
         invoice = self._invoice(
@@ -187,7 +187,7 @@ class TestInvoiceSerials(SerialInvoiceCase):
             [(self.carpet, 20.0, self._lots(self.carpet, "ROLL-A", "ROLL-B"))]
         )
         self._assert_refused(
-            invoice, "the serials chosen hold 14.0", "less than the 20.0"
+            invoice, "the serials chosen hold 14 Units", "less than the 20 Units"
         )
 
     def test_refused_batch_serial_not_needed(self):
@@ -497,13 +497,25 @@ class TestInvoiceSerials(SerialInvoiceCase):
 
         self.assertEqual(
             sorted(name for _id, name in found),
-            ["SN-1 (1.00 Units)", "SN-2 (1.00 Units)", "SN-4 (1.00 Units)"],
+            ["SN-1 (1 Units)", "SN-2 (1 Units)", "SN-4 (1 Units)"],
         )
         found = Lot.name_search("POT", args=self._picker_domain(pot_line))
         self.assertEqual(len(found), 1)
-        self.assertRegex(found[0][1], r"^POT-1 \(3\.00 Units, expires .+\)$")
+        self.assertRegex(found[0][1], r"^POT-1 \(3 Units, expires .+\)$")
         # Elsewhere the name is the serial.
         self.assertEqual(self._sn("SN-1").display_name, "SN-1")
+
+    def test_picker_says_expired_in_words(self):
+        self._receive(self.yoghurt, [("POT-GONE", 2.0)])
+        pot = self._lots(self.yoghurt, "POT-GONE")
+        pot.expiration_date = fields.Datetime.now() - timedelta(days=3)
+        invoice = self._invoice([(self.yoghurt, 1, self.env["stock.lot"])])
+        line = invoice.invoice_line_ids
+        Lot = self.env["stock.lot"].with_context(
+            serial_picker_location_id=line.serial_location_ids.ids
+        )
+        ((_id, label),) = Lot.name_search("POT-GONE", args=self._picker_domain(line))
+        self.assertRegex(label, r"^POT-GONE \(2 Units, expired on .+\)$")
 
     def test_invoicing_user_without_inventory_rights_picks_and_posts(self):
         clerk = self._create_user(
@@ -521,10 +533,10 @@ class TestInvoiceSerials(SerialInvoiceCase):
         self.assertEqual(
             sorted(name for _id, name in Lot.name_search("SN-", args=domain)),
             [
-                "SN-1 (1.00 Units)",
-                "SN-2 (1.00 Units)",
-                "SN-3 (1.00 Units)",
-                "SN-4 (1.00 Units)",
+                "SN-1 (1 Units)",
+                "SN-2 (1 Units)",
+                "SN-3 (1 Units)",
+                "SN-4 (1 Units)",
             ],
         )
         result = Lot.web_search_read(domain, {"display_name": {}}, limit=10)

@@ -196,7 +196,7 @@ class TestLotWriteOff(SerialTrackingCase):
             scrap.action_validate()
         self.assertIn(
             f"Serial SN-OFF-1 cannot be written off: {self.stock_location.display_name}"
-            " holds 0.0 Units of it, not 1.0.",
+            " holds 0 Units of it, not 1.",
             str(caught.exception),
         )
         self.assertEqual(self._db_snapshot(), before)
@@ -216,7 +216,7 @@ class TestLotWriteOff(SerialTrackingCase):
         before = self._db_snapshot()
         with self.assertRaises(UserError) as caught:
             scrap.action_validate()
-        self.assertIn("holds 30.0 Units of it, not 31.0", str(caught.exception))
+        self.assertIn("holds 30 Units of it, not 31", str(caught.exception))
         self.assertEqual(self._db_snapshot(), before)
         scrap.scrap_qty = 12.0
         scrap.action_validate()

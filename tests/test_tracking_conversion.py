@@ -47,8 +47,8 @@ class TestTrackingConversion(SerialTrackingCase):
                 self.laptop.product_tmpl_id.tracking = tracking
             message = str(caught.exception)
             self.assertIn("only be changed when the product has no stock", message)
-            self.assertIn("Test Laptop: 2.0 Units in WH/Stock/Shelf 1", message)
-            self.assertIn("Test Laptop: 1.0 Units in WH/Stock", message)
+            self.assertIn("Test Laptop: 2 Units in WH/Stock/Shelf 1", message)
+            self.assertIn("Test Laptop: 1 Units in WH/Stock", message)
             self.assertEqual(self.laptop.tracking, "serial")
         self.assertEqual(self._quantities(self.laptop), before)
 
@@ -59,7 +59,7 @@ class TestTrackingConversion(SerialTrackingCase):
         for tracking in ("serial", "lot"):
             with self.assertRaises(UserError) as caught:
                 self.plain.product_tmpl_id.write({"tracking": tracking})
-            self.assertIn("Test Screws: 7.0 Units in WH/Stock", str(caught.exception))
+            self.assertIn("Test Screws: 7 Units in WH/Stock", str(caught.exception))
         self.assertEqual(self.plain.tracking, "none")
 
     def test_refused_for_negative_stock(self):
@@ -68,7 +68,7 @@ class TestTrackingConversion(SerialTrackingCase):
         )
         with self.assertRaises(UserError) as caught:
             self.plain.product_tmpl_id.tracking = "lot"
-        self.assertIn("-3.0 Units", str(caught.exception))
+        self.assertIn("-3 Units", str(caught.exception))
 
     def test_refused_for_stock_of_another_company(self):
         other = self.env["res.company"].create({"name": "Serial Company B"})

@@ -96,7 +96,7 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
         self.assertEqual(context["serial_picker_location_id"], self.stock_location.id)
         # SN-3 was delivered already; SN-2 is on a shelf under the stock.
         self.assertEqual(
-            self._names(domain, context), ["SN-1 (1.00 Units)", "SN-2 (1.00 Units)"]
+            self._names(domain, context), ["SN-1 (1 Units)", "SN-2 (1 Units)"]
         )
 
     def test_internal_transfer_picker_offers_only_the_source_location(self):
@@ -105,7 +105,7 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
         )
         domain, context, hidden = self._operations_picker(transfer.move_ids)
         self.assertFalse(hidden)
-        self.assertEqual(self._names(domain, context), ["ROLL-B (10.00 Units)"])
+        self.assertEqual(self._names(domain, context), ["ROLL-B (10 Units)"])
 
     def test_receipt_picker_is_left_as_odoo_has_it(self):
         receipt = self._transfer(
@@ -155,7 +155,7 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
         domain = eval_view_expression(node.get("domain"), **values)
         context = eval_view_expression(node.get("context"), **values)
         self.assertEqual(
-            self._names(domain, context), ["SN-1 (1.00 Units)", "SN-2 (1.00 Units)"]
+            self._names(domain, context), ["SN-1 (1 Units)", "SN-2 (1 Units)"]
         )
 
     def test_batch_serial_picked_is_taken_where_it_is(self):
@@ -191,12 +191,12 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
         context = eval_view_expression(node.get("context"), **values)
         self.assertEqual(
             self._names(domain, context),
-            ["ROLL-A (4.00 Units)", "ROLL-B (10.00 Units)"],
+            ["ROLL-A (4 Units)", "ROLL-B (10 Units)"],
         )
         values["location_id"] = self.shelf.id
         self.assertEqual(
             self._names(eval_view_expression(node.get("domain"), **values), context),
-            ["ROLL-B (10.00 Units)"],
+            ["ROLL-B (10 Units)"],
         )
 
         clerk = self._create_user(
@@ -229,7 +229,7 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
         }
         domain = eval_view_expression(node.get("domain"), **values)
         context = eval_view_expression(node.get("context"), **values)
-        self.assertEqual(self._names(domain, context), ["SN-2 (1.00 Units)"])
+        self.assertEqual(self._names(domain, context), ["SN-2 (1 Units)"])
 
     def test_serial_typed_in_a_delivery_picker_is_created(self):
         delivery = self._transfer(
@@ -245,7 +245,7 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
 
         lot_id, name = Lot.name_create("SN-TYPED")
 
-        self.assertEqual(name, "SN-TYPED (0.00 Units)")
+        self.assertEqual(name, "SN-TYPED (0 Units)")
         self.assertEqual(self.env["stock.lot"].browse(lot_id).product_id, self.laptop)
         # Outside the picker, Odoo's rule of the operation type stands.
         with self.assertRaises(UserError):
@@ -260,9 +260,9 @@ class TestTransferSerialPickers(SerialDocumentsMixin, SerialTrackingCase):
             lot.with_context(
                 serial_picker_location_id=self.stock_location.id
             ).display_name,
-            "SN-1 (1.00 Units)",
+            "SN-1 (1 Units)",
         )
         self.assertEqual(
             lot.with_context(serial_picker_location_id=self.shelf.id).display_name,
-            "SN-1 (0.00 Units)",
+            "SN-1 (0 Units)",
         )

@@ -160,10 +160,9 @@ class StockLotRetrospectiveReceipt(models.TransientModel):
         move.move_line_ids.write({"date": self.date})
         lot._resolve_investigation(
             self.env._(
-                "Retrospective receipt of %(quantity)s %(uom)s into %(location)s, "
+                "Retrospective receipt of %(quantity)s into %(location)s, "
                 "dated %(date)s.",
-                quantity=self.quantity,
-                uom=self.product_uom_id.name,
+                quantity=self.product_uom_id._format_serial_quantity(self.quantity),
                 location=self.location_dest_id.display_name,
                 date=format_datetime(self.env, self.date),
             )
