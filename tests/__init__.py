@@ -24,3 +24,4 @@ from . import test_access_rights
 from . import test_multi_company
 from . import test_install_existing
 from . import test_invoice_warehouses
+from . import test_invoice_warehouses_tour
