@@ -11,11 +11,15 @@ from odoo.tools import float_compare, float_is_zero, format_date
 # its company, or shared) with stock under serial_location_ids: the stock of
 # every warehouse of the company for an invoice, the customer location for a
 # credit note.
+# A credit note's picker offers only the serials delivered to its customer
+# (serial_customer_id): the customer location is shared by all customers.
 LOT_PICKER_DOMAIN = (
     "[('product_id', '=', product_id), "
     "'|', ('company_id', '=', company_id), ('company_id', '=', False), "
     "('quant_ids', 'any', [('location_id', 'child_of', serial_location_ids), "
     "('quantity', '>', 0)])]"
+    " + ([('customer_id', 'child_of', serial_customer_id)]"
+    " if serial_customer_id else [])"
 )
 
 
@@ -56,6 +60,13 @@ class AccountMoveLine(models.Model):
         help="Where the serials of this line are taken from first: the stock of "
         "the invoice's warehouse for an invoice, the customer location for a "
         "credit note.",
+    )
+    serial_customer_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_serial_customer_id",
+        string="Serials Delivered To",
+        help="On a credit note, the customer whose delivered serials it may take "
+        "back.",
     )
     serial_location_ids = fields.Many2many(
         "stock.location",
@@ -117,6 +128,15 @@ class AccountMoveLine(models.Model):
             else:
                 line.serial_location_id = move.serial_warehouse_id.lot_stock_id
                 line.serial_location_ids = warehouses[move].lot_stock_id
+
+    @api.depends("move_id.move_type", "move_id.commercial_partner_id")
+    def _compute_serial_customer_id(self):
+        for line in self:
+            line.serial_customer_id = (
+                line.move_id.commercial_partner_id
+                if line.move_id.move_type == "out_refund"
+                else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -207,9 +227,10 @@ class AccountMoveLine(models.Model):
         return stock
 
     def _check_serial_lots_belong(self):
-        """Problems with serials of another product or company on the line."""
+        """Problems with serials of another product or company on the line,
+        or, on a credit note, delivered to another customer."""
         self.ensure_one()
-        return [
+        return self._check_serial_lots_customer() + [
             self.env._(
                 "Line %(line)s: serial %(serial)s is not a serial of %(product)s in "
                 "%(company)s.",
@@ -221,6 +242,29 @@ class AccountMoveLine(models.Model):
             for lot in self.lot_ids
             if lot.product_id != self.product_id
             or (lot.company_id and lot.company_id != self.company_id)
+        ]
+
+    def _check_serial_lots_customer(self):
+        """A credit note takes back only serials delivered to its customer (or
+        never delivered to anyone)."""
+        self.ensure_one()
+        customer = self.serial_customer_id
+        if not customer:
+            return []
+        # sudo: whom a serial was delivered to, whoever may read that partner.
+        return [
+            self.env._(
+                "Line %(line)s: serial %(serial)s was delivered to %(other)s, not to "
+                "%(customer)s. A credit note takes back only what was delivered to "
+                "its customer.",
+                line=self._get_serial_line_label(),
+                serial=lot.name,
+                other=lot.sudo().customer_id.display_name,
+                customer=customer.display_name,
+            )
+            for lot in self.lot_ids.sudo()
+            if lot.customer_id
+            and lot.customer_id.commercial_partner_id != customer.commercial_partner_id
         ]
 
     def _take_serial_stock(self, stock, lot, wanted):

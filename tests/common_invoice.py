@@ -42,6 +42,7 @@ def invoice_picker_domain(line):
             "product_id": line.product_id.id,
             "company_id": line.company_id.id,
             "serial_location_ids": line.serial_location_ids.ids,
+            "serial_customer_id": line.serial_customer_id.id,
         },
     )
 

@@ -382,6 +382,40 @@ class TestInvoiceSerials(SerialInvoiceCase):
         )
         self._assert_refused(refund, "serial SN-3 is not available in")
 
+    def test_credit_note_takes_back_only_serials_of_its_customer(self):
+        other = self.env["res.partner"].create({"name": "Other Serial Customer"})
+        self._invoice([(self.laptop, 1, self._sn("SN-1"))], post=True)
+        self._invoice([(self.laptop, 1, self._sn("SN-2"))], partner=other, post=True)
+        self.assertEqual(self._sn("SN-2").customer_id, other)
+
+        refund = self._invoice(
+            [(self.laptop, 1, self.env["stock.lot"])], move_type="out_refund"
+        )
+        line = refund.invoice_line_ids
+        self.assertEqual(line.serial_customer_id, self.partner)
+        Lot = self.env["stock.lot"].with_context(
+            serial_picker_location_id=line.serial_location_ids.ids
+        )
+        offered = Lot.name_search("SN-", args=self._picker_domain(line))
+        self.assertEqual(
+            [self.env["stock.lot"].browse(i).name for i, _n in offered], ["SN-1"]
+        )
+
+        line.lot_ids = self._sn("SN-2")
+        message = self._assert_refused(
+            refund,
+            "serial SN-2 was delivered to Other Serial Customer, not to Serial "
+            "Customer",
+        )
+        self.assertIn("takes back only what was delivered to its customer", message)
+        self.assertEqual(self._sn("SN-2").customer_id, other)
+
+        line.lot_ids = self._sn("SN-1")
+        refund.action_post()
+        self.assertEqual(
+            self._stock(self.laptop).get(("SN-1", self.stock_location.id)), 1.0
+        )
+
     def test_credit_note_without_serials_moves_nothing(self):
         refund = self._invoice(
             [(self.laptop, 1, self.env["stock.lot"])], move_type="out_refund", post=True
