@@ -24,6 +24,7 @@
         "views/stock_scrap_views.xml",
         "wizard/stock_lot_retrospective_receipt_views.xml",
         "report/stock_lot_history_report.xml",
+        "report/report_invoice_templates.xml",
         "views/stock_lot_enquiry_views.xml",
     ],
     "assets": {

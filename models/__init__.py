@@ -9,6 +9,7 @@ from . import stock_lot_enquiry
 from . import stock_lot_facts
 from . import stock_picking
 from . import account_move
+from . import account_move_report
 from . import account_move_line
 from . import stock_move
 from . import stock_move_line

@@ -1,10 +1,12 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common_invoice import SerialInvoiceCase, invoice_picker_domain, view_field
 
@@ -486,6 +488,48 @@ class TestInvoiceSerials(SerialInvoiceCase):
         self.assertFalse(salesman.has_group("stock.group_stock_user"))
         invoice = order.with_user(salesman)._create_invoices()
         self.assertEqual(invoice.invoice_line_ids.lot_ids, self._sn("SN-1"))
+
+    def _printed(self, invoice):
+        """The invoice's PDF as HTML, as Odoo renders it for printing."""
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", invoice.ids
+        )
+        return html.decode()
+
+    def _printed_count(self, html, serial):
+        """How often the serial table of the printed invoice lists the serial."""
+        return len(re.findall(rf"<td>{re.escape(serial)}\s*<", html))
+
+    def test_printed_invoice_and_credit_note_list_their_serials_once(self):
+        self.env.user.groups_id += self.env.ref("stock_account.group_lot_on_invoice")
+        self.laptop.serial_warranty_months = 12
+        self._receive(self.yoghurt, [("POT-PRINT", 3.0)])
+        pot = self._lots(self.yoghurt, "POT-PRINT")
+        pot.expiration_date = fields.Datetime.now() + timedelta(days=40)
+        invoice = self._invoice(
+            [(self.laptop, 2, self._sn("SN-1", "SN-2")), (self.yoghurt, 2, pot)],
+            post=True,
+        )
+        html = self._printed(invoice)
+        for name in ("SN-1", "SN-2", "POT-PRINT"):
+            self.assertEqual(self._printed_count(html, name), 1, f"{name} printed once")
+        self.assertIn(f"Expires {format_date(self.env, pot.expiration_date)}", html)
+        warranty_end = format_date(self.env, self._sn("SN-1").warranty_end_date)
+        self.assertIn(f"Warranty until {warranty_end}", html)
+        self.assertEqual(self._printed_count(html, "SN-3"), 0)
+
+        refund = self._invoice(
+            [(self.laptop, 1, self._sn("SN-1"))], move_type="out_refund", post=True
+        )
+        html = self._printed(refund)
+        self.assertEqual(self._printed_count(html, "SN-1"), 1)
+        self.assertEqual(self._printed_count(html, "SN-2"), 0)
+
+        # From a sale order: Odoo's own rows, not printed a second time.
+        order = self._delivered_order("SN-3")
+        from_order = order._create_invoices()
+        from_order.action_post()
+        self.assertEqual(self._printed_count(self._printed(from_order), "SN-3"), 1)
 
     def test_invoice_from_sale_order_before_delivery_moves_nothing(self):
         self.laptop.invoice_policy = "order"
