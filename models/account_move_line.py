@@ -53,6 +53,11 @@ class AccountMoveLine(models.Model):
         help="The stock of this line is delivered through its sale order: the "
         "serials are those of the deliveries, and posting moves no stock.",
     )
+    serial_quantities = fields.Char(
+        compute="_compute_serial_quantities",
+        string="Serials Taken",
+        help="What the posted line delivered (or took back) of each batch serial.",
+    )
     serial_location_id = fields.Many2one(
         "stock.location",
         compute="_compute_serial_location_ids",
@@ -128,6 +133,29 @@ class AccountMoveLine(models.Model):
             else:
                 line.serial_location_id = move.serial_warehouse_id.lot_stock_id
                 line.serial_location_ids = warehouses[move].lot_stock_id
+
+    @api.depends("move_id.state", "move_id.serial_picking_ids", "lot_ids")
+    def _compute_serial_quantities(self):
+        taken = {
+            move: move._get_serial_moved_quantities()
+            for move in self.move_id.filtered(lambda move: move.state == "posted")
+        }
+        for line in self:
+            quantities = taken.get(line.move_id)
+            if quantities is None or line.product_id.tracking != "lot":
+                line.serial_quantities = False
+                continue
+            # sudo: names and quantities of the serials the line itself sold.
+            line.serial_quantities = ", ".join(
+                self.env._(
+                    "%(serial)s: %(quantity)s",
+                    serial=lot.name,
+                    quantity=lot.product_uom_id._format_serial_quantity(
+                        quantities.get(lot, 0.0)
+                    ),
+                )
+                for lot in line.lot_ids.sudo()
+            )
 
     @api.depends("move_id.move_type", "move_id.commercial_partner_id")
     def _compute_serial_customer_id(self):

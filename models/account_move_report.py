@@ -39,15 +39,7 @@ class AccountMove(models.Model):
         lines = self.invoice_line_ids.filtered(lambda line: line._is_serial_line())
         if not lines:
             return []
-        quantities = defaultdict(float)
-        outgoing = self.move_type == "out_invoice"
-        # sudo: the transfers the posting made, whoever prints the invoice.
-        for move_line in self.sudo().serial_picking_ids.move_line_ids:
-            if move_line.state != "done" or not move_line.lot_id:
-                continue
-            to_customer = move_line.location_dest_id.usage == "customer"
-            sign = 1 if to_customer == outgoing else -1
-            quantities[move_line.lot_id] += sign * move_line.quantity_product_uom
+        quantities = self._get_serial_moved_quantities()
         rows = []
         for lot in lines.sudo().lot_ids.sorted(
             lambda lot: (lot.product_id.id, lot.name)
@@ -72,6 +64,21 @@ class AccountMove(models.Model):
                 }
             )
         return rows
+
+    def _get_serial_moved_quantities(self):
+        """{lot: quantity} this invoice delivered (a credit note: took back),
+        net of what was returned, in the product's unit."""
+        self.ensure_one()
+        quantities = defaultdict(float)
+        outgoing = self.move_type == "out_invoice"
+        # sudo: the transfers the posting made, whoever reads the invoice.
+        for move_line in self.sudo().serial_picking_ids.move_line_ids:
+            if move_line.state != "done" or not move_line.lot_id:
+                continue
+            to_customer = move_line.location_dest_id.usage == "customer"
+            sign = 1 if to_customer == outgoing else -1
+            quantities[move_line.lot_id] += sign * move_line.quantity_product_uom
+        return quantities
 
     def _get_serial_lot_dates(self, lot):
         """The expiry (products with expiry dates) and warranty end of a serial,

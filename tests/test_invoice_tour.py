@@ -1,5 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SerialTrackingCase
@@ -48,6 +49,37 @@ class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
                 "product_serial_tracking_invoice_posted_tour",
                 login="admin",
             )
+
+    def test_posted_batch_line_shows_quantities_and_opens_the_serial(self):
+        carpet = self._create_product("Tour Invoice Carpet", "lot", list_price=20.0)
+        self._receive(carpet, [("ROLL-TAG-A", 4.0), ("ROLL-TAG-B", 5.0)])
+        lots = self.env["stock.lot"].search([("product_id", "=", carpet.id)])
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": carpet.id,
+                            "quantity": 6.0,
+                            "price_unit": 20.0,
+                            "lot_ids": [Command.set(lots.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(
+            invoice.invoice_line_ids.serial_quantities,
+            "ROLL-TAG-A: 4 Units, ROLL-TAG-B: 2 Units",
+        )
+        self.start_tour(
+            f"/odoo/action-{self.action.id}/{invoice.id}",
+            "product_serial_tracking_invoice_tags_tour",
+            login="admin",
+        )
 
     def test_invoicing_user_without_inventory_rights(self):
         new_test_user(

@@ -129,3 +129,32 @@ registry
             },
         ],
     });
+
+// A posted invoice of a batch serial line: the line says what it took of each
+// serial; a click on a serial's tag opens the serial's enquiry.
+registry.category("web_tour.tours").add("product_serial_tracking_invoice_tags_tour", {
+    steps: () => [
+        {
+            content: "The line shows what it took of each batch serial",
+            trigger:
+                "div[name=invoice_line_ids] .o_data_row td[name=serial_quantities]:contains(ROLL-TAG-A: 4 Units)",
+        },
+        {
+            trigger:
+                "div[name=invoice_line_ids] .o_data_row td[name=serial_quantities]:contains(ROLL-TAG-B: 2 Units)",
+        },
+        {
+            content: "Open the serial from its tag",
+            trigger:
+                "div[name=invoice_line_ids] .o_data_row .o_field_widget[name=lot_ids] .o_tag:contains(ROLL-TAG-B)",
+            run: "click",
+        },
+        {
+            content: "The serial's enquiry opens, with its history",
+            trigger: ".o_breadcrumb:contains(ROLL-TAG-B)",
+        },
+        {
+            trigger: ".o_field_widget[name=history_ids] .o_data_row:contains(Receipt)",
+        },
+    ],
+});
