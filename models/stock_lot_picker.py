@@ -10,6 +10,16 @@ class StockLot(models.Model):
 
     _inherit = "stock.lot"
 
+    # Odoo's colour index of a serial's tag on invoice lines: red once expired.
+    serial_tag_color = fields.Integer(compute="_compute_serial_tag_color")
+
+    @api.depends("expiration_date")
+    def _compute_serial_tag_color(self):
+        now = fields.Datetime.now()
+        for lot in self:
+            expired = lot.expiration_date and lot.expiration_date <= now
+            lot.serial_tag_color = 1 if expired else 0
+
     @api.depends("quant_ids.quantity", "expiration_date")
     @api.depends_context("serial_picker_location_id")
     def _compute_display_name(self):

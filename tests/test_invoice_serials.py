@@ -594,6 +594,11 @@ class TestInvoiceSerials(SerialInvoiceCase):
         )
         ((_id, label),) = Lot.name_search("POT-GONE", args=self._picker_domain(line))
         self.assertRegex(label, r"^POT-GONE \(2 Units, expired on .+\)$")
+        # And in colour: its tag is red (Odoo's colour 1), a fresh one plain.
+        node = view_field(self.env, "account.view_move_form", "lot_ids")
+        self.assertIn("'color_field': 'serial_tag_color'", node.get("options"))
+        self.assertEqual(pot.serial_tag_color, 1)
+        self.assertEqual(self._sn("SN-1").serial_tag_color, 0)
 
     def test_invoicing_user_without_inventory_rights_picks_and_posts(self):
         clerk = self._create_user(

@@ -81,6 +81,22 @@ class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
             login="admin",
         )
 
+    def test_serial_never_received_created_only_once_confirmed(self):
+        self.start_tour(
+            f"/odoo/action-{self.action.id}/new",
+            "product_serial_tracking_invoice_new_serial_tour",
+            login="admin",
+        )
+        self.env.invalidate_all()
+        created = self.env["stock.lot"].search(
+            [("product_id", "=", self.product.id), ("name", "=", "SN-NEVER-SEEN")]
+        )
+        self.assertEqual(len(created), 1, "created once: after the confirmation")
+        invoice = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(invoice.invoice_line_ids.lot_ids, created)
+
     def test_invoicing_user_without_inventory_rights(self):
         new_test_user(
             self.env, login="tour_billing_user", groups="account.group_account_invoice"
