@@ -97,6 +97,46 @@ class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
         )
         self.assertEqual(invoice.invoice_line_ids.lot_ids, created)
 
+    def _sell(self, partner, serial):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 1.0,
+                            "price_unit": 899.0,
+                            "lot_ids": [Command.set(serial.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_credit_note_picker_offers_the_customers_serials(self):
+        other = self.env["res.partner"].create({"name": "Tour Other Customer"})
+        self._sell(self.customer, self.serial)
+        self._sell(other, self._lot("SN-INV-TOUR-2", self.product))
+        refunds = self.env.ref("account.action_move_out_refund_type")
+        self.start_tour(
+            f"/odoo/action-{refunds.id}/new",
+            "product_serial_tracking_credit_note_tour",
+            login="admin",
+        )
+        self.env.invalidate_all()
+        refund = self.env["account.move"].search(
+            [("move_type", "=", "out_refund"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(refund.state, "posted")
+        self.assertEqual(refund.invoice_line_ids.lot_ids, self.serial)
+        self.assertEqual(
+            self._stock(self.product), {("SN-INV-TOUR-1", self.stock_location.id): 1.0}
+        )
+
     def test_invoicing_user_without_inventory_rights(self):
         new_test_user(
             self.env, login="tour_billing_user", groups="account.group_account_invoice"

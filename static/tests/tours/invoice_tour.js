@@ -215,3 +215,42 @@ registry.category("web_tour.tours").add("product_serial_tracking_invoice_new_ser
         },
     ],
 });
+
+// A credit note takes back only the serials delivered to its customer: the
+// picker offers those, not a serial another customer bought.
+registry.category("web_tour.tours").add("product_serial_tracking_credit_note_tour", {
+    steps: () => [
+        ...pickSerialAndPostSteps().slice(0, 5),
+        {
+            content: "Look for the serials of the product",
+            trigger:
+                "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
+            run: "edit SN-INV-TOUR",
+        },
+        {
+            content: "The serial delivered to this customer is offered",
+            trigger: ".ui-menu-item-wrapper:contains(SN-INV-TOUR-1)",
+        },
+        {
+            content: "The serial another customer bought is not",
+            trigger: ".o-autocomplete--dropdown-menu:not(:has(.ui-menu-item-wrapper:contains(SN-INV-TOUR-2)))",
+        },
+        {
+            trigger: ".ui-menu-item-wrapper:contains(SN-INV-TOUR-1)",
+            run: "click",
+        },
+        {
+            trigger:
+                "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-INV-TOUR-1)",
+        },
+        {
+            content: "Confirm the credit note",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_post]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
+        },
+    ],
+});
