@@ -137,6 +137,25 @@ class TestInvoiceTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
             self._stock(self.product), {("SN-INV-TOUR-1", self.stock_location.id): 1.0}
         )
 
+    def test_printed_invoice_and_credit_note_hold_their_serials(self):
+        self.env.ref("base.user_admin").groups_id += self.env.ref(
+            "stock_account.group_lot_on_invoice"
+        )
+        invoice = self._sell(self.customer, self.serial)
+        refund = invoice._reverse_moves()
+        refund.invoice_line_ids.lot_ids = self.serial
+        refund.action_post()
+        self.authenticate("admin", "admin")
+        for document in (invoice, refund):
+            response = self.url_open(
+                f"/report/html/account.report_invoice_with_payments/{document.id}"
+            )
+            self.assertEqual(response.status_code, 200)
+            html = response.text
+            self.assertIn('name="invoice_snln_table"', html)
+            self.assertEqual(html.count("<td>SN-INV-TOUR-1"), 1, document.name)
+            self.assertNotIn("SN-INV-TOUR-2", html)
+
     def test_invoicing_user_without_inventory_rights(self):
         new_test_user(
             self.env, login="tour_billing_user", groups="account.group_account_invoice"
