@@ -40,6 +40,8 @@ class AccountMove(models.Model):
     serial_several_warehouses = fields.Boolean(
         compute="_compute_serial_several_warehouses"
     )
+    # The lines' "Serials Taken" column is shown only where batch serials are.
+    serial_has_batch_lines = fields.Boolean(compute="_compute_serial_has_batch_lines")
     allow_expired_serials = fields.Boolean(
         string="Sell Expired Serials",
         copy=False,
@@ -65,6 +67,13 @@ class AccountMove(models.Model):
         for move in customer_documents:
             if move.serial_warehouse_id.company_id != move.company_id:
                 move.serial_warehouse_id = defaults.get(move.company_id)
+
+    @api.depends("invoice_line_ids.product_id.tracking")
+    def _compute_serial_has_batch_lines(self):
+        for move in self:
+            move.serial_has_batch_lines = any(
+                line.product_id.tracking == "lot" for line in move.invoice_line_ids
+            )
 
     @api.depends("company_id")
     def _compute_serial_several_warehouses(self):
