@@ -28,8 +28,9 @@ class TourScreenshotMixin:
     """For HttpCase: save the browser's last screen of a tour into readme/."""
 
     @contextlib.contextmanager
-    def screenshot_at_end(self, name):
-        """Within the block, a tour's last screen is saved as readme/<name>.png.
+    def screenshot_at_end(self, name, directory=None):
+        """Within the block, a tour's last screen is saved as readme/<name>.png
+        (or <directory>/<name>.png: screenshots to look at, not for the readme).
 
         The browser is captured just before the test closes it, that is once
         the tour has succeeded (or failed: the test then fails anyway).
@@ -45,7 +46,8 @@ class TourScreenshotMixin:
                     "Page.captureScreenshot", params={"format": "png"}, timeout=20
                 )
                 if result and result.get("data"):
-                    path = README_DIR / f"{name}.png"
+                    path = Path(directory or README_DIR) / f"{name}.png"
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(base64.b64decode(result["data"]))
                     _logger.info("Screenshot saved to %s", path)
             except Exception as error:  # pylint: disable=broad-except
