@@ -94,6 +94,10 @@ class StockLot(models.Model):
         string="Invoices",
         help="The customer invoices and credit notes that carry this serial.",
     )
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_number",
+        help="The number of customer invoices and credit notes carrying this serial.",
+    )
 
     def init(self):
         result = super().init()
@@ -144,6 +148,7 @@ class StockLot(models.Model):
         invoices = self._get_customer_invoices()
         for lot in self:
             lot.invoice_number = ", ".join(invoices.get(lot.id, []))
+            lot.invoice_count = len(invoices.get(lot.id, []))
 
     def _search_invoice_number(self, operator, value):
         """Serials on customer invoices or credit notes of that number.
@@ -208,6 +213,71 @@ class StockLot(models.Model):
             "target": "current",
             "context": {"create": False},
         }
+
+    def action_open_invoices(self):
+        """Open the serial's customer invoices and credit notes (the invoice
+        numbers of the enquiry), those the user may read."""
+        self.ensure_one()
+        self.check_access("read")
+        invoices = self._get_customer_invoice_records()._filtered_access("read")
+        if not invoices:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s is on no customer invoice or credit note "
+                    "you may open.",
+                    serial=self.name,
+                )
+            )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices of %(serial)s", serial=self.name),
+            "res_model": "account.move",
+            "domain": [("id", "in", invoices.ids)],
+            "views": [(False, "list"), (False, "form")],
+            "view_mode": "list,form",
+            "target": "current",
+            "context": {"create": False},
+        }
+        if len(invoices) == 1:
+            action.update(
+                name=invoices.name,
+                res_id=invoices.id,
+                views=[(False, "form")],
+                view_mode="form",
+            )
+        return action
+
+    @api.model
+    def get_formview_id(self, access_uid=None):
+        # A serial linked from the enquiry (the correction's links) opens in
+        # the enquiry too.
+        if self.env.context.get("serial_enquiry"):
+            return self.env.ref(
+                "product_serial_tracking.stock_lot_enquiry_view_form"
+            ).id
+        return super().get_formview_id(access_uid=access_uid)
+
+    def _get_customer_invoice_records(self):
+        """The posted customer invoices and credit notes carrying this serial,
+        as records (read with sudo: filter them before showing them)."""
+        self.ensure_one()
+        if not self._get_invoice_line_relation():
+            return self.env["account.move"]
+        # sudo: found whatever the user may read; the caller filters.
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("line_ids.lot_ids", "in", self.ids),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", CUSTOMER_DOCUMENT_TYPES),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
+                order="invoice_date, name, id",
+            )
+            .sudo(False)
+        )
 
     def _get_customer_invoices(self):
         """{lot id: [invoice number]}: posted customer invoices and credit notes."""

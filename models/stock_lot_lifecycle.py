@@ -31,6 +31,16 @@ class StockLot(models.Model):
         help="The right serial number that replaced this one (Correct Serial "
         "Number): this serial was written off and its stock received under it.",
     )
+    correction_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why this serial was wrong, as given when it was corrected.",
+    )
+    corrected_from_reason = fields.Text(
+        related="corrected_from_id.correction_reason",
+        string="Reason of the Correction",
+        help="Why the serial this one replaced was wrong.",
+    )
 
     def action_correct_serial(self):
         """Open Correct Serial Number for this serial (stock managers only)."""
@@ -90,6 +100,13 @@ class StockLot(models.Model):
             "views": [(False, "form")],
             "target": "new",
         }
+
+    def _link_correction(self, new_lot, reason):
+        """Link this wrong serial to the right one that replaced it, with the
+        reason given (Correct Serial Number)."""
+        self.ensure_one()
+        self.write({"corrected_to_id": new_lot.id, "correction_reason": reason})
+        new_lot.corrected_from_id = self
 
     def _lock_serials_for_stock_change(self):
         """Make a concurrent stock change of these serials wait its turn.
@@ -210,5 +227,7 @@ class StockLot(models.Model):
                 "default_package_id": package.id,
                 "default_owner_id": owner.id,
                 "default_scrap_qty": quantity,
+                # stock.scrap.action_validate() confirms the write-off.
+                "serial_write_off_notify": True,
             },
         }

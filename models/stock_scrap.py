@@ -57,7 +57,10 @@ class StockScrap(models.Model):
         if self.lot_id and self.product_id.is_storable:
             self.lot_id._lock_serials_for_stock_change()
             self._check_serial_available()
-        return super().action_validate()
+        result = super().action_validate()
+        if result is True and self.env.context.get("serial_write_off_notify"):
+            return self._get_serial_write_off_notification()
+        return result
 
     def _check_serial_available(self):
         """Odoo's own availability check, turned into a refusal for serials."""
@@ -85,3 +88,26 @@ class StockScrap(models.Model):
                 wanted=self.product_id.uom_id._format_serial_number(wanted),
             )
         )
+
+    def _get_serial_write_off_notification(self):
+        """The notification confirming a write-off made from a serial (Write
+        Off of the serial's enquiry), then closing the write-off's dialog."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Serial number written off"),
+                "message": self.env._(
+                    "%(quantity)s of %(serial)s written off (%(write_off)s).",
+                    quantity=self.product_uom_id._format_serial_quantity(
+                        self.scrap_qty
+                    ),
+                    serial=self.lot_id.name,
+                    write_off=self.name,
+                ),
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

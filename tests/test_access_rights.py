@@ -583,7 +583,7 @@ class TestAccessRights(SerialInvoiceCase):
         result = form.save().action_apply()
 
         right = self._sn("SN-1-RIGHT")
-        self.assertEqual(result["res_id"], right.id)
+        self.assertEqual(result["params"]["next"]["res_id"], right.id)
         self.assertEqual(self._sn("SN-1").corrected_to_id, right)
         stock = self._stock(self.laptop)
         self.assertNotIn(("SN-1", self.stock_location.id), stock)

@@ -77,8 +77,12 @@ class TestLotCorrection(SerialTrackingCase):
 
         right = self._lot("SN-RIGHT-1")
         self.assertEqual(len(right), 1)
-        self.assertEqual(action["res_model"], "stock.lot")
-        self.assertEqual(action["res_id"], right.id)
+        # A notification confirms the correction, then the right serial's
+        # enquiry opens.
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("received again as SN-RIGHT-1", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_model"], "stock.lot")
+        self.assertEqual(action["params"]["next"]["res_id"], right.id)
         self.assertEqual(
             self._stock(self.laptop), {("SN-RIGHT-1", self.stock_location.id): 1}
         )

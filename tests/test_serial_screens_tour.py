@@ -65,3 +65,16 @@ class TestSerialScreensTour(SerialScreensTourCase):
 
     def test_row_click_opens_the_enquiry_reload_and_back_keep_it(self):
         self._start("product_serial_tracking_serial_screens_tour")
+
+    def test_enquiry_of_a_corrected_serial(self):
+        self._grey_carpets()
+        self._start(
+            "product_serial_tracking_serial_enquiry_form_tour", screenshot="enquiry"
+        )
+        self.browser_size = "1366x768"
+        with self.screenshot_at_end("serial_enquiry"):
+            self.start_tour(
+                f"/odoo/action-{self.action.id}",
+                "product_serial_tracking_serial_enquiry_form_tour",
+                login="admin",
+            )

@@ -55,7 +55,8 @@ class StockLotCorrection(models.TransientModel):
     def action_apply(self):
         """Write the wrong serial off and receive the right one, atomically.
 
-        :return: an action opening the right serial.
+        :return: a notification confirming the correction, then the right
+            serial's enquiry.
         """
         self.ensure_one()
         self._check_correction_rights()
@@ -72,13 +73,20 @@ class StockLotCorrection(models.TransientModel):
         with wizard.env.cr.savepoint():
             new_lot = wizard._apply_correction()
         return {
-            "type": "ir.actions.act_window",
-            "name": new_lot.display_name,
-            "res_model": "stock.lot",
-            "res_id": new_lot.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Serial number corrected"),
+                "message": self.env._(
+                    "%(wrong)s was written off and its stock received again as "
+                    "%(right)s.",
+                    wrong=self.lot_id.name,
+                    right=new_lot.name,
+                ),
+                "sticky": False,
+                "next": new_lot.action_serial_enquiry(),
+            },
         }
 
     @api.model
@@ -102,8 +110,7 @@ class StockLotCorrection(models.TransientModel):
         new_lot = self._get_new_lot(new_name)
         scraps = self._correction_write_off(places, new_lot)
         self._correction_receive(new_lot, scraps)
-        lot.corrected_to_id = new_lot
-        new_lot.corrected_from_id = lot
+        lot._link_correction(new_lot, self.reason.strip())
         self._post_correction_messages(new_lot, scraps)
         return new_lot
 

@@ -27,13 +27,22 @@ registry.category("web_tour.tours").add("product_serial_tracking_correction_tour
             run: "click",
         },
         {
-            content: "The right serial opens, corrected from the wrong one",
+            content: "A notification confirms the correction",
+            trigger: ".o_notification:contains(received again as SN-CORR-TOUR-2)",
+        },
+        {
+            content: "The right serial's enquiry opens, corrected from the wrong one",
             trigger:
                 ".o_form_view:not(:has(.modal)) .o_field_widget[name=corrected_from_id]:contains(SN-CORR-TOUR-1)",
         },
         {
+            content: "The reason of the correction is shown",
             trigger:
-                ".o_form_view .o_field_widget[name=name] input:value(SN-CORR-TOUR-2)",
+                ".o_form_view .o_field_widget[name=corrected_from_reason]:contains(Digits transposed at receipt)",
+        },
+        {
+            trigger:
+                ".o_form_view .o_last_breadcrumb_item.active:contains(SN-CORR-TOUR-2)",
         },
     ],
 });

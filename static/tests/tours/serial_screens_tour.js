@@ -65,3 +65,29 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_screens_
         ...enquiryOfSteps("SN-SCR-1"),
     ],
 });
+
+// The enquiry of a corrected serial at its width (its screenshot).
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_enquiry_form_tour", {
+        steps: () => [
+            {
+                trigger:
+                    ".o_list_view .o_data_row:contains(CR-GREY-00012) td[name=name]",
+                run: "click",
+            },
+            {
+                content: "The correction's link and reason",
+                trigger:
+                    ".o_form_view .o_field_widget[name=corrected_from_id]:contains(CR-GREY-00021)",
+            },
+            {
+                trigger:
+                    ".o_form_view .o_field_widget[name=corrected_from_reason]:contains(Digits swapped)",
+            },
+            {
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row:contains(Correction)",
+            },
+        ],
+    });
