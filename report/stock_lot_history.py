@@ -1,6 +1,7 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, drop_view_if_exists
 
 from ..models.stock_move_line_document import HISTORY_KINDS
@@ -64,6 +65,45 @@ class StockLotHistory(models.Model):
     product_uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     partner_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
+    # What the timeline shows of the event's document: the invoice's number
+    # for an invoice or a credit note (the transfer is beside it), and which
+    # document a return undoes.
+    document_name = fields.Char(
+        string="Document",
+        compute="_compute_document_name",
+        help="The invoice or credit note number of an invoice event, else the "
+        "transfer or write-off.",
+    )
+    note = fields.Char(
+        compute="_compute_document_name",
+        help="What made the event, when its document does not say it: the "
+        "return made by resetting an invoice to draft or cancelling it.",
+    )
+    can_open_document = fields.Boolean(
+        compute="_compute_can_open_document",
+        help="The user may open a document of this event.",
+    )
+
+    @api.depends("kind", "invoice_id", "reference")
+    def _compute_document_name(self):
+        # sudo: the history names the invoice (its number and state) to whoever
+        # may read the event, as the enquiry's invoice numbers do.
+        invoices = self.invoice_id.sudo()
+        invoices.fetch(["name", "state", "move_type"])
+        for event in self:
+            invoice = invoices.browse(event.invoice_id.id)
+            event.note = False
+            event.document_name = event.reference
+            if not invoice:
+                continue
+            if event.kind in ("invoice", "credit_note"):
+                event.document_name = invoice.name
+            elif event.kind == "return":
+                event.note = event._get_invoice_return_note(invoice)
+
+    def _compute_can_open_document(self):
+        for event in self:
+            event.can_open_document = bool(event._get_readable_document())
 
     def init(self):
         drop_view_if_exists(self.env.cr, self._table)
@@ -131,10 +171,18 @@ class StockLotHistory(models.Model):
         return SQL("line.state = 'done' AND line.lot_id IS NOT NULL")
 
     def action_open_document(self):
-        """Open the document behind this event (invoice, transfer, write-off)."""
+        """Open the document behind this event (invoice, transfer, write-off):
+        the first of them the user may read."""
         self.ensure_one()
-        document = self._get_document()
-        document.check_access("read")
+        self.check_access("read")
+        document = self._get_readable_document()
+        if not document:
+            raise UserError(
+                self.env._(
+                    "You may not open the document of this event (%(event)s).",
+                    event=self.document_name or self.reference,
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": document._name,
@@ -144,10 +192,37 @@ class StockLotHistory(models.Model):
             "target": "current",
         }
 
-    def _get_document(self):
-        """The record users know this event by, most specific first; the
-        stock move itself when it has no document of its own."""
+    def _get_documents(self):
+        """The records users know this event by, most specific first; the
+        stock move itself last."""
         self.ensure_one()
+        documents = []
         if self.kind in ("invoice", "credit_note") and self.invoice_id:
-            return self.invoice_id
-        return self.scrap_id or self.picking_id or self.move_id
+            documents.append(self.invoice_id)
+        documents += [self.scrap_id, self.picking_id, self.move_id]
+        return [document for document in documents if document]
+
+    def _get_readable_document(self):
+        """The first document of the event the user may read, or None."""
+        return next(
+            (
+                document
+                for document in self._get_documents()
+                if document.has_access("read")
+            ),
+            None,
+        )
+
+    def _get_invoice_return_note(self, invoice):
+        """What a return made by an invoice (reset to draft, cancel) says."""
+        if invoice.move_type == "out_refund":
+            if invoice.state == "cancel":
+                return self.env._(
+                    "Credit note %(invoice)s cancelled", invoice=invoice.name
+                )
+            return self.env._(
+                "Credit note %(invoice)s reset to draft", invoice=invoice.name
+            )
+        if invoice.state == "cancel":
+            return self.env._("Invoice %(invoice)s cancelled", invoice=invoice.name)
+        return self.env._("Invoice %(invoice)s reset to draft", invoice=invoice.name)

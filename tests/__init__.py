@@ -26,4 +26,5 @@ from . import test_install_existing
 from . import test_invoice_warehouses
 from . import test_invoice_warehouses_tour
 from . import test_serial_screens
+from . import test_serial_screens_timeline
 from . import test_serial_screens_tour
