@@ -27,4 +27,6 @@ from . import test_invoice_warehouses
 from . import test_invoice_warehouses_tour
 from . import test_serial_screens
 from . import test_serial_screens_timeline
+from . import test_serial_screens_list
 from . import test_serial_screens_tour
+from . import test_serial_screens_list_tour

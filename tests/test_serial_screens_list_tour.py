@@ -1,0 +1,22 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .test_serial_screens_tour import SerialScreensTourCase
+
+
+@tagged("post_install", "-at_install")
+class TestSerialListTour(SerialScreensTourCase):
+    """The Serial Numbers list, its pivot and graph, in a real browser."""
+
+    def test_list_shows_whole_serial_numbers(self):
+        self._grey_carpets()
+        self._start("product_serial_tracking_serial_list_tour", screenshot="list")
+        # The readme's screenshot, at the browser's usual size.
+        self.browser_size = "1366x768"
+        with self.screenshot_at_end("serial_numbers"):
+            self.start_tour(
+                f"/odoo/action-{self.action.id}",
+                "product_serial_tracking_serial_list_tour",
+                login="admin",
+            )
