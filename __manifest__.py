@@ -30,6 +30,7 @@
     "assets": {
         "web.assets_backend": [
             "product_serial_tracking/static/src/serial_row_menu/*",
+            "product_serial_tracking/static/src/serial_list/*",
             "product_serial_tracking/static/src/serial_tags/*",
         ],
         "web.assets_tests": [

@@ -9,6 +9,9 @@ from .test_serial_screens_tour import SerialScreensTourCase
 class TestSerialListTour(SerialScreensTourCase):
     """The Serial Numbers list, its pivot and graph, in a real browser."""
 
+    def test_search_without_match_says_so(self):
+        self._start("product_serial_tracking_serial_no_match_tour")
+
     def test_list_shows_whole_serial_numbers(self):
         self._grey_carpets()
         self._start("product_serial_tracking_serial_list_tour", screenshot="list")

@@ -48,3 +48,28 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_list_tou
         },
     ],
 });
+
+// A search without a match says so, not how serials come to be listed.
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_no_match_tour", {
+        steps: () => [
+            {
+                trigger: ".o_list_view .o_data_row:contains(SN-SCR-1)",
+            },
+            {
+                content: "Search a serial that does not exist",
+                trigger: ".o_searchview_input",
+                run: "edit NO-SUCH-SERIAL",
+            },
+            {
+                trigger: ".o_searchview_autocomplete .focus:contains(Serial Number)",
+                run: "press Enter",
+            },
+            {
+                content: "No serial matches",
+                trigger:
+                    ".o_view_nocontent:contains(No serial number matches your search):not(:contains(appear here))",
+            },
+        ],
+    });
