@@ -459,7 +459,14 @@ class TestSerialEnquirySearch(EnquiryCase):
             for node in arch.xpath("//group/filter")
         }
         self.assertEqual(
-            group_bys, {"product_id", "serial_state", "current_location_id"}
+            group_bys,
+            {
+                "product_id",
+                "serial_state",
+                "current_location_id",
+                "expiration_date:month",
+                "warranty_end_date:month",
+            },
         )
         groups = self.env["stock.lot"].web_read_group(
             [("id", "in", self.all_lots.ids)], ["serial_state"], ["serial_state"]

@@ -3,6 +3,7 @@
 from odoo.tests import tagged
 
 from .test_serial_screens import (
+    ACTION,
     LIST_VIEW,
     SerialScreensCase,
 )
@@ -22,3 +23,29 @@ class TestSerialScreensList(SerialScreensCase):
             arch.xpath("//field[@name='expiration_date']")[0].get("options"),
             "{'show_time': False}",
         )
+
+    def test_pivot_and_graph_group_serials(self):
+        pivot = self._arch(
+            "product_serial_tracking.stock_lot_enquiry_view_pivot", "pivot"
+        )
+        self.assertEqual(
+            [(f.get("name"), f.get("type")) for f in pivot.xpath("//field")],
+            [("product_id", "row"), ("serial_state", "col")],
+        )
+        search = self._arch(
+            "product_serial_tracking.stock_lot_enquiry_view_search", "search"
+        )
+        contexts = {f.get("name"): f.get("context") for f in search.xpath("//filter")}
+        self.assertIn("expiration_date:month", contexts["group_by_expiry_month"])
+        self.assertIn(
+            "warranty_end_date:month", contexts["group_by_warranty_end_month"]
+        )
+        views = self.env.ref(ACTION).view_ids.mapped("view_mode")
+        self.assertEqual(views, ["list", "form", "pivot", "graph"])
+        lot, _invoice = self._invoiced_serial()
+        groups = self.env["stock.lot"]._read_group(
+            [("id", "=", lot.id)],
+            ["warranty_end_date:month", "serial_state"],
+            ["__count"],
+        )
+        self.assertEqual(len(groups), 1)

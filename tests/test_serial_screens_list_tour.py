@@ -23,3 +23,8 @@ class TestSerialListTour(SerialScreensTourCase):
                 "product_serial_tracking_serial_list_tour",
                 login="admin",
             )
+
+    def test_pivot_and_graph(self):
+        self._grey_carpets()
+        self._start("product_serial_tracking_serial_pivot_tour", screenshot="pivot")
+        self._start("product_serial_tracking_serial_graph_tour", screenshot="graph")

@@ -73,3 +73,64 @@ registry
             },
         ],
     });
+
+// Pivot and graph of the Serial Numbers (their screenshots).
+registry.category("web_tour.tours").add("product_serial_tracking_serial_pivot_tour", {
+    steps: () => [
+        {
+            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "Serials by product and status",
+            trigger: ".o_pivot table th:contains(Tour Grey Carpet)",
+        },
+        {
+            trigger: ".o_pivot table th:contains(In stock)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("product_serial_tracking_serial_graph_tour", {
+    steps: () => [
+        {
+            trigger: ".o_control_panel .o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "Expiries by month",
+            trigger: ".o_graph_renderer canvas",
+        },
+        {
+            content: "Warranties ending by month: the serials under warranty",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o_filter_menu .o_menu_item:contains(Under Warranty)",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_group_by_menu .o_accordion_toggle:contains(Warranty End Month)",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_group_by_menu .o_accordion_values .o_item_option:contains(Month)",
+            run: "click",
+        },
+        {
+            trigger: ".o_facet_value:contains(Warranty End Month)",
+        },
+        {
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Let the chart finish drawing (its screenshot)",
+            trigger: ".o_graph_renderer canvas",
+            run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+        },
+    ],
+});
