@@ -1,9 +1,13 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_serial_screens import (
     ACTION,
+    FORM_VIEW,
+    INVOICING_ACTION,
+    INVOICING_MENU,
     LIST_VIEW,
     SerialScreensCase,
 )
@@ -49,3 +53,36 @@ class TestSerialScreensList(SerialScreensCase):
             ["__count"],
         )
         self.assertEqual(len(groups), 1)
+
+    def test_invoicing_users_reach_invoiced_serials(self):
+        lot, _invoice = self._invoiced_serial()
+        self._receive(self.laptop, [("SN-SCREEN-STOCK", 1)])
+        menu = self.env.ref(INVOICING_MENU)
+        self.assertEqual(
+            menu.parent_id, self.env.ref("account.menu_finance_receivables")
+        )
+        visible = self.env["ir.ui.menu"].with_user(self.invoicer)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertNotIn(
+            menu.id, self.env["ir.ui.menu"].with_user(self.clerk)._visible_menu_ids()
+        )
+        action = self.env.ref(INVOICING_ACTION)
+        self.assertEqual(
+            action.view_ids.mapped("view_id"),
+            self.env.ref(ACTION).view_ids.mapped("view_id"),
+        )
+        self.assertIn(FORM_VIEW, action.view_ids.view_id.get_external_id().values())
+        domain = safe_eval(action.domain)
+        found = (
+            self.env["stock.lot"]
+            .with_user(self.invoicer)
+            .search(domain + [("product_id", "=", self.laptop.id)])
+        )
+        self.assertEqual(found, lot)
+        # Its enquiry reads as the form shows it, with its history.
+        enquiry = Form(lot.with_user(self.invoicer), view=FORM_VIEW)
+        self.assertEqual(enquiry.serial_state, "delivered")
+        self.assertEqual(
+            lot.with_user(self.invoicer).history_ids.mapped("kind"),
+            ["receipt", "invoice"],
+        )

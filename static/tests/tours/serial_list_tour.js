@@ -134,3 +134,40 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_graph_to
         },
     ],
 });
+
+// Invoicing > Customers > Serial Numbers, as an invoicing user: the invoiced
+// serial, its enquiry, its invoice number opening the invoice.
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_invoicing_tour", {
+        steps: () => [
+            {
+                content: "Only the invoiced serial is listed",
+                trigger:
+                    ".o_list_view:has(.o_data_row:contains(SN-SCR-INV)):not(:has(.o_data_row:contains(SN-SCR-1)))",
+            },
+            {
+                trigger: ".o_list_view .o_data_row:contains(SN-SCR-INV) td[name=name]",
+                run: "click",
+            },
+            {
+                content: "No stock action for an invoicing user",
+                trigger:
+                    ".o_form_view .o_form_statusbar:not(:has(button[name=action_write_off])):not(:has(button[name=action_correct_serial]))",
+            },
+            {
+                content: "The invoice event is named by the invoice's number",
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row:contains(Invoice) td[name=document_name]:contains(INV/)",
+            },
+            {
+                content: "Open the invoice from its number",
+                trigger:
+                    ".o_form_view button[name=action_open_invoices]:contains(INV/)",
+                run: "click",
+            },
+            {
+                trigger: ".o_form_view .o_last_breadcrumb_item.active:contains(INV/)",
+            },
+        ],
+    });
