@@ -3,11 +3,10 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SerialTrackingCase
-from .tour_screenshots import TourScreenshotMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSerialEnquiryTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
+class TestSerialEnquiryTour(SerialTrackingCase, HttpCase):
     """Serial Numbers in a real browser: search, row menu, enquiry."""
 
     def setUp(self):
@@ -16,20 +15,20 @@ class TestSerialEnquiryTour(TourScreenshotMixin, SerialTrackingCase, HttpCase):
         self.action = self.env.ref("product_serial_tracking.stock_lot_enquiry_action")
 
     def test_search_and_open_the_enquiry(self):
-        with self.screenshot_at_end("serial_enquiry"):
-            self.start_tour(
-                f"/odoo/action-{self.action.id}",
-                "product_serial_tracking_serial_enquiry",
-                login="admin",
-            )
+        # readme/serial_enquiry.png: TestSerialScreensTour.
+        self.start_tour(
+            f"/odoo/action-{self.action.id}",
+            "product_serial_tracking_serial_enquiry",
+            login="admin",
+        )
 
     def test_serial_numbers_list(self):
-        with self.screenshot_at_end("serial_numbers"):
-            self.start_tour(
-                f"/odoo/action-{self.action.id}",
-                "product_serial_tracking_enquiry_list_tour",
-                login="admin",
-            )
+        # readme/serial_numbers.png: TestSerialScreensTour.
+        self.start_tour(
+            f"/odoo/action-{self.action.id}",
+            "product_serial_tracking_enquiry_list_tour",
+            login="admin",
+        )
 
     def test_row_menu_of_a_stock_user(self):
         new_test_user(
