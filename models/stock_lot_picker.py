@@ -38,13 +38,16 @@ class StockLot(models.Model):
         for lot in self:
             places = stock.get(lot._origin.id, {})
             quantity = lot.product_uom_id._format_serial_quantity(sum(places.values()))
-            if len(location_ids) > 1 and places:
+            held = [place for place, held in places.items() if held > 0]
+            if len(location_ids) > 1 and held:
+                # One place: the warehouse's name; several: their short codes,
+                # so that the label fits the picker (Odoo cuts it at 600 px).
                 quantity = self.env._(
                     "%(quantity)s at %(places)s",
                     quantity=quantity,
-                    places=", ".join(
-                        place for place, held in places.items() if held > 0
-                    ),
+                    places=held[0][1]
+                    if len(held) == 1
+                    else ", ".join(code for code, _name in held),
                 )
             values = {"serial": lot.name, "quantity": quantity}
             if lot.expiration_date and lot.expiration_date <= now:
@@ -84,9 +87,9 @@ class StockLot(models.Model):
         return []
 
     def _get_serial_picker_stock(self, location_ids):
-        """{lot id: {place: quantity}} of self under the locations (children
-        included), a place being a warehouse's name, or a location's outside
-        any warehouse."""
+        """{lot id: {(code, name): quantity}} of self under the locations
+        (children included), by warehouse (its code and name), or by location
+        outside any warehouse."""
         lot_ids = [lot_id for lot_id in self._origin.ids if lot_id]
         if not lot_ids:
             return {}
@@ -97,7 +100,12 @@ class StockLot(models.Model):
         )
         stock = {}
         for lot, location, quantity in groups:
-            place = location.warehouse_id.name or location.display_name
+            warehouse = location.warehouse_id
+            place = (
+                (warehouse.code, warehouse.name)
+                if warehouse
+                else (location.display_name, location.display_name)
+            )
             places = stock.setdefault(lot.id, {})
             places[place] = places.get(place, 0.0) + quantity
         return stock

@@ -161,60 +161,62 @@ registry.category("web_tour.tours").add("product_serial_tracking_invoice_tags_to
 
 // A serial typed on an invoice that was never received: created only once the
 // user confirms, knowing it will be flagged for investigation.
-registry.category("web_tour.tours").add("product_serial_tracking_invoice_new_serial_tour", {
-    steps: () => [
-        ...pickSerialAndPostSteps().slice(0, 5),
-        {
-            content: "Type a serial that was never received",
-            trigger:
-                "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
-            run: "edit SN-NEVER-SEEN",
-        },
-        {
-            trigger: ".o_m2o_dropdown_option_create:contains(SN-NEVER-SEEN)",
-            run: "click",
-        },
-        {
-            content: "Asked first: the serial is not in stock",
-            trigger: ".modal:contains(was never received)",
-        },
-        {
-            content: "Do not create it",
-            trigger: ".modal .modal-footer .btn-secondary",
-            run: "click",
-        },
-        {
-            trigger:
-                "body:not(:has(.modal)) div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids]:not(:has(.o_tag))",
-        },
-        {
-            content: "Type it again and confirm",
-            trigger:
-                "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
-            run: "edit SN-NEVER-SEEN",
-        },
-        {
-            trigger: ".o_m2o_dropdown_option_create:contains(SN-NEVER-SEEN)",
-            run: "click",
-        },
-        {
-            trigger: ".modal .modal-footer button:contains(Create and flag it)",
-            run: "click",
-        },
-        {
-            content: "The serial is on the line",
-            trigger:
-                "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-NEVER-SEEN)",
-        },
-        {
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_view .o_form_saved",
-        },
-    ],
-});
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_invoice_new_serial_tour", {
+        steps: () => [
+            ...pickSerialAndPostSteps().slice(0, 5),
+            {
+                content: "Type a serial that was never received",
+                trigger:
+                    "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
+                run: "edit SN-NEVER-SEEN",
+            },
+            {
+                trigger: ".o_m2o_dropdown_option_create:contains(SN-NEVER-SEEN)",
+                run: "click",
+            },
+            {
+                content: "Asked first: the serial is not in stock",
+                trigger: ".modal:contains(was never received)",
+            },
+            {
+                content: "Do not create it",
+                trigger: ".modal .modal-footer .btn-secondary",
+                run: "click",
+            },
+            {
+                trigger:
+                    "body:not(:has(.modal)) div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids]:not(:has(.o_tag))",
+            },
+            {
+                content: "Type it again and confirm",
+                trigger:
+                    "div[name=invoice_line_ids] .o_selected_row .o_field_widget[name=lot_ids] input",
+                run: "edit SN-NEVER-SEEN",
+            },
+            {
+                trigger: ".o_m2o_dropdown_option_create:contains(SN-NEVER-SEEN)",
+                run: "click",
+            },
+            {
+                trigger: ".modal .modal-footer button:contains(Create and flag it)",
+                run: "click",
+            },
+            {
+                content: "The serial is on the line",
+                trigger:
+                    "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-NEVER-SEEN)",
+            },
+            {
+                trigger: ".o_form_view .o_form_button_save",
+                run: "click",
+            },
+            {
+                trigger: ".o_form_view .o_form_saved",
+            },
+        ],
+    });
 
 // A credit note takes back only the serials delivered to its customer: the
 // picker offers those, not a serial another customer bought.
@@ -233,7 +235,8 @@ registry.category("web_tour.tours").add("product_serial_tracking_credit_note_tou
         },
         {
             content: "The serial another customer bought is not",
-            trigger: ".o-autocomplete--dropdown-menu:not(:has(.ui-menu-item-wrapper:contains(SN-INV-TOUR-2)))",
+            trigger:
+                ".o-autocomplete--dropdown-menu:not(:has(.ui-menu-item-wrapper:contains(SN-INV-TOUR-2)))",
         },
         {
             trigger: ".ui-menu-item-wrapper:contains(SN-INV-TOUR-1)",
