@@ -199,20 +199,36 @@ class StockLot(models.Model):
     # Opening the enquiry only reads: served by a read replica where one is set.
     @api.readonly
     def action_serial_enquiry(self):
-        """Open the serial's enquiry: its facts, warranty, expiry and history."""
+        """Open the serial's enquiry: its facts, warranty, expiry and history.
+
+        It opens as the Serial Numbers action's form (Invoicing > Customers >
+        Serial Numbers for invoicing users without inventory rights), so that
+        the page's address is that action's: a reload shows the enquiry again.
+        """
         self.ensure_one()
         self.check_access("read")
         view = self.env.ref("product_serial_tracking.stock_lot_enquiry_view_form")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Serial %(serial)s", serial=self.display_name),
-            "res_model": "stock.lot",
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(view.id, "form")],
-            "target": "current",
-            "context": {"create": False},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            self._get_serial_enquiry_action_xmlid()
+        )
+        action.update(
+            name=self.env._("Serial %(serial)s", serial=self.display_name),
+            res_id=self.id,
+            view_mode="form",
+            views=[(view.id, "form")],
+            target="current",
+            context={"create": False},
+        )
+        return action
+
+    @api.model
+    def _get_serial_enquiry_action_xmlid(self):
+        if self.env.user.has_group("stock.group_stock_user") or not (
+            self.env.user.has_group("account.group_account_invoice")
+            or self.env.user.has_group("account.group_account_readonly")
+        ):
+            return "product_serial_tracking.stock_lot_enquiry_action"
+        return "product_serial_tracking.stock_lot_enquiry_action_invoicing"
 
     def action_open_invoices(self):
         """Open the serial's customer invoices and credit notes (the invoice

@@ -57,6 +57,25 @@ class TestSerialScreens(SerialScreensCase):
         self.assertEqual(views["form"], self.env.ref(FORM_VIEW))
         self.assertEqual(views["list"], self.env.ref(LIST_VIEW))
 
+    def test_enquiry_opened_from_anywhere_keeps_its_address(self):
+        # The row menu, the correction and the invoice lines' serial tags open
+        # the enquiry through action_serial_enquiry(): as the Serial Numbers
+        # action's form, so that a reload shows the enquiry again.
+        self._receive(self.laptop, [("SN-SCREEN-URL", 1)])
+        lot = self._lot("SN-SCREEN-URL")
+        for user, xmlid in (
+            (self.clerk, ACTION),
+            (self.stock_manager, ACTION),
+            (self.invoicer, INVOICING_ACTION),
+        ):
+            action = lot.with_user(user).action_serial_enquiry()
+            expected = self.env.ref(xmlid)
+            self.assertEqual(
+                (action["id"], action["path"]), (expected.id, expected.path)
+            )
+            self.assertEqual(action["res_id"], lot.id)
+            self.assertEqual(action["views"], [(self.env.ref(FORM_VIEW).id, "form")])
+
     def test_enquiry_actions_for_who_may_run_them(self):
         self.assertLessEqual(
             {

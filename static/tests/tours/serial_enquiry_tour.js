@@ -45,6 +45,21 @@ registry.category("web_tour.tours").add("product_serial_tracking_serial_enquiry"
         {
             trigger: ".o_field_widget[name=history_ids] .o_data_row:contains(Receipt)",
         },
+        {
+            content: "Reload the page",
+            trigger: ".o_form_view .o_last_breadcrumb_item.active:contains(SN-TOUR-1)",
+            run() {
+                window.location.reload();
+            },
+        },
+        {
+            content: "Still the enquiry",
+            trigger:
+                ".o_form_view .o_field_widget[name=history_ids] .o_data_row:contains(Receipt)",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar button:contains(Print History)",
+        },
     ],
 });
 
