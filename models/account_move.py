@@ -376,25 +376,16 @@ class AccountMove(models.Model):
 
     def _get_serial_last_delivery_warehouses(self, lots):
         """{lot: warehouse} its last delivery to a customer left from."""
-        # sudo: the deliveries of the serials, whoever may read them; only the
-        # warehouse of their source comes out.
-        lines = (
-            self.env["stock.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("lot_id", "in", lots.ids),
-                    ("state", "=", "done"),
-                    ("location_dest_id.usage", "=", "customer"),
-                    ("location_id.usage", "=", "internal"),
-                ],
-                order="date desc, id desc",
-            )
+        last_deliveries = lots._get_first_done_lines(
+            [
+                ("location_dest_id.usage", "=", "customer"),
+                ("location_id.usage", "=", "internal"),
+            ],
+            "date desc, id desc",
         )
-        result = {}
-        for line in lines:
-            result.setdefault(line.lot_id, line.location_id.warehouse_id)
-        return result
+        return {
+            lot: line.location_id.warehouse_id for lot, line in last_deliveries.items()
+        }
 
     def _get_serial_customer_location(self):
         self.ensure_one()

@@ -298,6 +298,24 @@ class StockLot(models.Model):
         if used:
             raise UserError(message(", ".join(used.mapped("display_name"))))
 
+    def _get_first_done_lines(self, domain, order):
+        """{lot: its first done move line matching `domain`, in `order`} of the
+        serials of self (order "date desc, id desc": the last one)."""
+        # sudo: a serial's whole history counts, whoever may read it; callers
+        # take only dates, locations and warehouses out of it.
+        lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [("lot_id", "in", self.ids), ("state", "=", "done"), *domain],
+                order=order,
+            )
+        )
+        firsts = {}
+        for line in lines:
+            firsts.setdefault(line.lot_id, line)
+        return firsts
+
     def _with_done_moves(self):
         """The serials of self that appear on at least one done stock move."""
         if not self.ids:

@@ -61,23 +61,9 @@ class StockLot(models.Model):
     def _get_first_departures(self):
         """{lot: done move line} that first took each serial of self out of an
         internal location: a retrospective receipt is dated before it."""
-        # sudo: the serial's whole history counts, whoever may read it.
-        lines = (
-            self.env["stock.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("lot_id", "in", self.ids),
-                    ("state", "=", "done"),
-                    ("location_id.usage", "=", "internal"),
-                ],
-                order="date, id",
-            )
+        return self._get_first_done_lines(
+            [("location_id.usage", "=", "internal")], "date, id"
         )
-        departures = {}
-        for line in lines:
-            departures.setdefault(line.lot_id, line)
-        return departures
 
     def _resolve_investigation(self, feedback):
         """Clear the flag and mark the investigation activities done."""
