@@ -66,8 +66,8 @@ class StockLotHistory(models.Model):
     partner_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     # What the timeline shows of the event's document: the invoice's number
-    # for an invoice or a credit note (the transfer is beside it), and which
-    # document a return undoes.
+    # for an invoice or a credit note, with its transfer in the details beside
+    # it, and in the details of a return, which invoice it undid.
     document_name = fields.Char(
         string="Document",
         compute="_compute_document_name",
@@ -75,9 +75,10 @@ class StockLotHistory(models.Model):
         "transfer or write-off.",
     )
     note = fields.Char(
+        string="Details",
         compute="_compute_document_name",
-        help="What made the event, when its document does not say it: the "
-        "return made by resetting an invoice to draft or cancelling it.",
+        help="The transfer of an invoice or credit note event; what made a "
+        "return of an invoice (reset to draft, cancelled).",
     )
     can_open_document = fields.Boolean(
         compute="_compute_can_open_document",
@@ -98,6 +99,8 @@ class StockLotHistory(models.Model):
                 continue
             if event.kind in ("invoice", "credit_note"):
                 event.document_name = invoice.name
+                # The view's reference: the transfer the posting made.
+                event.note = event.reference
             elif event.kind == "return":
                 event.note = event._get_invoice_return_note(invoice)
 

@@ -22,6 +22,8 @@ class TestSerialScreensTimeline(SerialScreensCase):
         self.assertEqual(event.document_name, invoice.name)
         self.assertTrue(invoice.name.startswith("INV/"))
         self.assertEqual(event.picking_id, invoice.serial_picking_ids)
+        # Its transfer beside it.
+        self.assertEqual(event.note, invoice.serial_picking_ids.name)
         self.assertEqual(receipt.document_name, receipt.picking_id.name)
         self.assertFalse(receipt.note)
 

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import SerialTrackingCase
@@ -78,3 +79,29 @@ class TestSerialScreensTour(SerialScreensTourCase):
                 "product_serial_tracking_serial_enquiry_form_tour",
                 login="admin",
             )
+
+    def test_timeline_of_an_invoiced_serial(self):
+        self._receive(self.laptop, [("SN-SCR-INV", 1)])
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.laptop.id,
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "lot_ids": [Command.set(self._lot("SN-SCR-INV").ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        invoice.button_draft()
+        invoice.action_post()
+        self._start(
+            "product_serial_tracking_serial_timeline_tour", screenshot="timeline"
+        )

@@ -91,3 +91,59 @@ registry
             },
         ],
     });
+
+// The timeline of an invoiced serial (its screenshot): the invoice's number,
+// the transfer beside it, and the return made by resetting it to draft.
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_timeline_tour", {
+        steps: () => [
+            {
+                trigger: ".o_list_view .o_data_row:contains(SN-SCR-INV) td[name=name]",
+                run: "click",
+            },
+            {
+                content: "The invoice event is named by the invoice's number",
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row:contains(Invoice) td[name=document_name]:contains(INV/)",
+            },
+            {
+                content: "with its transfer beside it",
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row:contains(Invoice) td[name=note]:contains(WH/OUT/)",
+            },
+            {
+                content:
+                    "The return says it was made by resetting the invoice to draft",
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row:contains(Return) td[name=note]:contains(reset to draft)",
+                run() {
+                    document
+                        .querySelector(".o_field_widget[name=history_ids]")
+                        .scrollIntoView({ block: "end" });
+                },
+            },
+            {
+                content: "Dates, events, documents and details are read whole",
+                trigger:
+                    ".o_field_widget[name=history_ids] .o_data_row td[name=document_name]",
+                run() {
+                    const cells = ["date", "kind", "document_name", "note"].flatMap(
+                        (column) => [
+                            ...document.querySelectorAll(
+                                `.o_field_widget[name=history_ids] .o_data_row td[name=${column}]`
+                            ),
+                        ]
+                    );
+                    const cut = cells.filter(
+                        (cell) => cell.scrollWidth > cell.clientWidth + 1
+                    );
+                    if (cut.length) {
+                        throw new Error(
+                            `Cut off: ${cut.map((cell) => cell.innerText).join(", ")}`
+                        );
+                    }
+                },
+            },
+        ],
+    });
