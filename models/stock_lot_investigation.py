@@ -6,7 +6,13 @@ from .stock_move_line_document import ENTRY_ORIGINS
 
 # Set only by a stock manager's action (or by the system, as superuser).
 BOOKKEEPING_FIELDS = frozenset(
-    {"to_investigate", "entry_origin", "corrected_from_id", "corrected_to_id"}
+    {
+        "to_investigate",
+        "entry_origin",
+        "corrected_from_id",
+        "corrected_to_id",
+        "correction_reason",
+    }
 )
 
 

@@ -521,7 +521,14 @@ class TestAccessRights(SerialInvoiceCase):
             self._sn("SN-1").with_user(self.storeman).write,
             {"corrected_to_id": self._sn("SN-2").id},
         )
+        self._assert_refused(
+            AccessError,
+            "Only inventory administrators can change",
+            self._sn("SN-1").with_user(self.storeman).write,
+            {"correction_reason": "made up"},
+        )
         self.assertTrue(flagged.to_investigate)
+        self.assertFalse(self._sn("SN-1").correction_reason)
         # Other fields stay editable for inventory users.
         self._sn("SN-1").with_user(self.storeman).write({"ref": "Shelf label"})
         self.assertEqual(self._sn("SN-1").ref, "Shelf label")
