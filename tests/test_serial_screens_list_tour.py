@@ -1,6 +1,5 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from .test_serial_screens_tour import SerialScreensTourCase
@@ -31,25 +30,7 @@ class TestSerialListTour(SerialScreensTourCase):
         self._start("product_serial_tracking_serial_graph_tour", screenshot="graph")
 
     def test_invoicing_user_reaches_invoiced_serials(self):
-        self._receive(self.laptop, [("SN-SCR-INV", 1)])
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner.id,
-                "invoice_date": fields.Date.today(),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.laptop.id,
-                            "quantity": 1,
-                            "price_unit": 100.0,
-                            "lot_ids": [Command.set(self._lot("SN-SCR-INV").ids)],
-                        }
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
+        self._sell_received_serial("SN-SCR-INV")
         new_test_user(
             self.env,
             login="tour_invoicer",

@@ -21,6 +21,29 @@ class SerialScreensTourCase(TourScreenshotMixin, SerialTrackingCase, HttpCase):
         self.action = self.env.ref("product_serial_tracking.stock_lot_enquiry_action")
         self._receive(self.laptop, [("SN-SCR-1", 1)])
 
+    def _sell_received_serial(self, name):
+        """A laptop serial received, then sold on a posted customer invoice."""
+        self._receive(self.laptop, [(name, 1)])
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.laptop.id,
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "lot_ids": [Command.set(self._lot(name).ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
     def _start(self, tour, login="admin", action=None, screenshot=None):
         action = action or self.action
         for width in WIDTHS if screenshot else (self.browser_size,):
@@ -81,25 +104,7 @@ class TestSerialScreensTour(SerialScreensTourCase):
             )
 
     def test_timeline_of_an_invoiced_serial(self):
-        self._receive(self.laptop, [("SN-SCR-INV", 1)])
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner.id,
-                "invoice_date": fields.Date.today(),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.laptop.id,
-                            "quantity": 1,
-                            "price_unit": 100.0,
-                            "lot_ids": [Command.set(self._lot("SN-SCR-INV").ids)],
-                        }
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
+        invoice = self._sell_received_serial("SN-SCR-INV")
         invoice.button_draft()
         invoice.action_post()
         self._start(
