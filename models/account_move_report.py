@@ -41,6 +41,8 @@ class AccountMove(models.Model):
             return []
         quantities = self._get_serial_moved_quantities()
         rows = []
+        # sudo: the serials the invoice itself sold, printed to invoicing users
+        # who may not read serials (as sale_stock does for its rows).
         for lot in lines.sudo().lot_ids.sorted(
             lambda lot: (lot.product_id.id, lot.name)
         ):
