@@ -2,36 +2,18 @@
 // Copyright 2026 product_serial_tracking contributors
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import { registry } from "@web/core/registry";
+import {
+    addProductLineSteps,
+    confirmInvoiceSteps,
+    setCustomerSteps,
+} from "@product_serial_tracking/../tests/tours/invoice_steps";
 
 // Customer, a line of the serial-tracked product, the serial picked from the
 // drop-down, confirm: the same for every user allowed to invoice.
 function pickSerialAndPostSteps() {
     return [
-        {
-            content: "Set the customer",
-            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
-            run: "edit Tour Invoice Customer",
-        },
-        {
-            trigger: ".ui-menu-item a:contains(Tour Invoice Customer)",
-            run: "click",
-        },
-        {
-            content: "Add a line",
-            trigger:
-                "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:contains(Add a line)",
-            run: "click",
-        },
-        {
-            content: "Invoice the serial-tracked product",
-            trigger:
-                "div[name=invoice_line_ids] .o_selected_row .o_list_many2one[name=product_id] input",
-            run: "edit Tour Invoice Laptop",
-        },
-        {
-            trigger: ".ui-menu-item-wrapper:contains(Tour Invoice Laptop)",
-            run: "click",
-        },
+        ...setCustomerSteps("Tour Invoice Customer"),
+        ...addProductLineSteps("Tour Invoice Laptop"),
         {
             content: "Pick the serial in stock",
             trigger:
@@ -47,15 +29,7 @@ function pickSerialAndPostSteps() {
             trigger:
                 "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-INV-TOUR-1)",
         },
-        {
-            content: "Confirm the invoice",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_post]",
-            run: "click",
-        },
-        {
-            trigger:
-                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
-        },
+        ...confirmInvoiceSteps(),
     ];
 }
 
@@ -165,7 +139,8 @@ registry
     .category("web_tour.tours")
     .add("product_serial_tracking_invoice_new_serial_tour", {
         steps: () => [
-            ...pickSerialAndPostSteps().slice(0, 5),
+            ...setCustomerSteps("Tour Invoice Customer"),
+            ...addProductLineSteps("Tour Invoice Laptop"),
             {
                 content: "Type a serial that was never received",
                 trigger:
@@ -222,7 +197,8 @@ registry
 // picker offers those, not a serial another customer bought.
 registry.category("web_tour.tours").add("product_serial_tracking_credit_note_tour", {
     steps: () => [
-        ...pickSerialAndPostSteps().slice(0, 5),
+        ...setCustomerSteps("Tour Invoice Customer"),
+        ...addProductLineSteps("Tour Invoice Laptop"),
         {
             content: "Look for the serials of the product",
             trigger:

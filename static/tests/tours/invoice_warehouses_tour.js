@@ -2,6 +2,11 @@
 // Copyright 2026 product_serial_tracking contributors
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import { registry } from "@web/core/registry";
+import {
+    addProductLineSteps,
+    confirmInvoiceSteps,
+    setCustomerSteps,
+} from "@product_serial_tracking/../tests/tours/invoice_steps";
 
 // A company with two warehouses: the invoice shows its Serials Warehouse, the
 // line's picker offers the serials of both saying where each is, and the
@@ -10,15 +15,7 @@ registry
     .category("web_tour.tours")
     .add("product_serial_tracking_invoice_warehouses_tour", {
         steps: () => [
-            {
-                content: "Set the customer",
-                trigger: ".o_form_view .o_field_widget[name=partner_id] input",
-                run: "edit Tour Warehouse Customer",
-            },
-            {
-                trigger: ".ui-menu-item a:contains(Tour Warehouse Customer)",
-                run: "click",
-            },
+            ...setCustomerSteps("Tour Warehouse Customer"),
             {
                 content: "Open the Other Info tab",
                 trigger: ".o_form_view .o_notebook .nav-link[name=other_info]",
@@ -34,22 +31,7 @@ registry
                 trigger: ".o_form_view .o_notebook .nav-link[name=invoice_tab]",
                 run: "click",
             },
-            {
-                content: "Add a line",
-                trigger:
-                    "div[name=invoice_line_ids] .o_field_x2many_list_row_add a:contains(Add a line)",
-                run: "click",
-            },
-            {
-                content: "Invoice the serial-tracked product",
-                trigger:
-                    "div[name=invoice_line_ids] .o_selected_row .o_list_many2one[name=product_id] input",
-                run: "edit Tour Warehouse Laptop",
-            },
-            {
-                trigger: ".ui-menu-item-wrapper:contains(Tour Warehouse Laptop)",
-                run: "click",
-            },
+            ...addProductLineSteps("Tour Warehouse Laptop"),
             {
                 content: "Open the Serial Numbers picker",
                 trigger:
@@ -71,15 +53,7 @@ registry
                 trigger:
                     "div[name=invoice_line_ids] .o_field_widget[name=lot_ids] .o_tag:contains(SN-WH2-TOUR)",
             },
-            {
-                content: "Confirm the invoice",
-                trigger: ".o_form_view .o_statusbar_buttons button[name=action_post]",
-                run: "click",
-            },
-            {
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Posted)",
-            },
+            ...confirmInvoiceSteps(),
             {
                 content: "Open the delivery made by the invoice",
                 trigger: ".o_form_view button[name=action_view_serial_pickings]",
