@@ -10,7 +10,13 @@
     "author": "product_serial_tracking contributors",
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["sale_stock", "purchase_stock", "product_expiry"],
+    "depends": [
+        "sale_stock",
+        "purchase_stock",
+        "product_expiry",
+        "barcodes_gs1_nomenclature",
+        "base_import",
+    ],
     "data": [
         "data/res_groups_data.xml",
         "security/ir.model.access.csv",
@@ -26,6 +32,8 @@
         "report/stock_lot_history_report.xml",
         "report/report_invoice_templates.xml",
         "views/stock_lot_enquiry_views.xml",
+        "wizard/stock_serial_import_views.xml",
+        "views/stock_picking_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

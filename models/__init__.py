@@ -5,6 +5,7 @@ from . import stock_lot
 from . import stock_lot_lifecycle
 from . import stock_lot_investigation
 from . import stock_lot_picker
+from . import stock_lot_gs1
 from . import stock_lot_enquiry
 from . import stock_lot_facts
 from . import stock_picking
@@ -13,5 +14,6 @@ from . import account_move_report
 from . import account_move_line
 from . import stock_move
 from . import stock_move_line
+from . import stock_move_line_gs1
 from . import stock_move_line_document
 from . import stock_scrap

@@ -22,6 +22,19 @@ class StockPicking(models.Model):
         "draft) made this transfer.",
     )
 
+    def action_import_serials(self):
+        """Import Serials: pasted lines, ranges, GS1 codes or a CSV/XLSX file."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Serials"),
+            "res_model": "stock.serial.import",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
+
     def button_validate(self):
         # A serial of another company, put there bypassing the move line's check.
         self.move_line_ids._check_serials_company()

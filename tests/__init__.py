@@ -30,3 +30,4 @@ from . import test_serial_screens_timeline
 from . import test_serial_screens_list
 from . import test_serial_screens_tour
 from . import test_serial_screens_list_tour
+from . import test_serial_import
