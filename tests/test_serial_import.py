@@ -1,7 +1,9 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 from datetime import date
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common_serial_import import SerialImportCase
@@ -188,3 +190,217 @@ class TestSerialImportFormats(SerialImportCase):
         self._import(receipt, "SN-DRAFT-1")
         self.assertEqual(receipt.state, "assigned")
         self.assertEqual(set(self._serials(receipt)), {(self.laptop, "SN-DRAFT-1")})
+
+
+@tagged("post_install", "-at_install")
+class TestSerialImportRefusals(SerialImportCase):
+    """One bad line refuses the whole import: every bad line listed (its
+    number, its value, why), and nothing written."""
+
+    def setUp(self):
+        super().setUp()
+        self._receive(self.laptop, [("SN-IN-STOCK", 1)])
+        self.receipt = self._draft_receipt((self.laptop, 3), (self.carpet, 5))
+
+    def _assert_refused(self, data=None, fragments=(), receipt=None, **values):
+        wizard = self._wizard(receipt or self.receipt, **values, data=data)
+        before = self._db_snapshot()
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        message = str(caught.exception)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        self.assertEqual(self._db_snapshot(), before)
+        return message
+
+    def test_every_bad_line_listed_nothing_written(self):
+        message = self._assert_refused(
+            "SN-OK-1;1;;LAP-1\n"
+            "SN-OK-1;1;;LAP-1\n"  # 2: duplicate
+            "SN-IN-STOCK;1;;LAP-1\n"  # 3: in stock
+            "SN-DATE;1;2026-13-45;LAP-1\n"  # 4: bad date
+            "SN-TWO;2;;LAP-1\n"  # 5: two units of a unique serial
+            ";1;;LAP-1\n"  # 6: empty
+            "SN\x1bX;1;;LAP-1\n"  # 7: control character
+            + "L"
+            * 200
+            + ";1;;LAP-1\n"  # 8: too long
+            "(01)07612345678917(21)SN-GTIN\n"  # 9: unknown GTIN
+            "(01)04006381333932(21)SN-CHECK\n"  # 10: wrong check digit
+            "(01)07612345678900(21)SN-PHONE\n"  # 11: product not on the receipt
+            "SN-NOPRODUCT\n",  # 12: which product
+            [
+                "Nothing was imported: 11 lines are wrong.",
+                "- line 2 (SN-OK-1;1;;LAP-1): SN-OK-1 is also on line 1",
+                "- line 4 (SN-DATE;1;2026-13-45;LAP-1): its expiration date "
+                "2026-13-45 is not a date",
+                "- line 5 (SN-TWO;2;;LAP-1): a unique serial number is exactly one "
+                "unit, not 2 Units",
+                "- line 6 (;1;;LAP-1): the serial number is empty",
+                "- line 7 (SN\\x1bX;1;;LAP-1): it contains invisible control "
+                "characters",
+                "- line 8 (" + "L" * 60 + "...): its serial number has 200 "
+                "characters, more than 128",
+                "- line 9 ((01)07612345678917(21)SN-GTIN): its GTIN 07612345678917 "
+                "is the barcode of no product",
+                "- line 10 ((01)04006381333932(21)SN-CHECK): its GTIN "
+                "04006381333932 has a wrong check digit",
+                "- line 11 ((01)07612345678900(21)SN-PHONE): its GTIN "
+                "07612345678900 is the product [PHONE-1] Test Phone, which is not "
+                "on this receipt",
+                "- line 12 (SN-NOPRODUCT): which product?",
+            ],
+        )
+        self.assertIn(
+            "- line 3 (SN-IN-STOCK;1;;LAP-1): SN-IN-STOCK is already in", message
+        )
+        message = self._assert_refused(
+            "SN-OK-1;1;;LAP-1\nSN-IN-STOCK;1;;LAP-1\nSN-OK-1;1;;LAP-1",
+            [
+                "Nothing was imported: 2 lines are wrong.",
+                "- line 2 (SN-IN-STOCK;1;;LAP-1): SN-IN-STOCK is already in stock "
+                "at WH/Stock",
+                "- line 3 (SN-OK-1;1;;LAP-1): SN-OK-1 is also on line 1",
+            ],
+        )
+
+    def test_each_refusal(self):
+        corpus = [
+            ("duplicate", "SN-D;1;;LAP-1\nSN-D;1;;LAP-1", "SN-D is also on line 1"),
+            ("in stock", "SN-IN-STOCK;1;;LAP-1", "already in stock at WH/Stock"),
+            ("bad date", "SN-B;1;2026-13-45;LAP-1", "2026-13-45 is not a date"),
+            ("bad user date", "SN-B;1;45/13/2026;LAP-1", "45/13/2026 is not a date"),
+            ("unique of 3", "SN-3;3;;LAP-1", "exactly one unit, not 3 Units"),
+            ("half unique", "SN-H;0.5;;LAP-1", "exactly one unit, not 0.5"),
+            ("zero", "ROLL-0;0;;CARPET-1", "quantity 0 is not a number greater"),
+            ("negative", "ROLL-N;-2;;CARPET-1", "quantity -2 is not a number"),
+            ("words", "ROLL-W;two;;CARPET-1", "quantity two is not a number"),
+            ("empty", " ;1;;LAP-1", "the serial number is empty"),
+            ("control", "SN\x07;1;;LAP-1", "invisible control characters"),
+            ("too long", "S" * 129 + ";1;;LAP-1", "129 characters, more than 128"),
+            (
+                "unknown GTIN",
+                "(01)07612345678917(21)X",
+                "GTIN 07612345678917 is the barcode of no product",
+            ),
+            (
+                "wrong check digit",
+                "(01)04006381333930(21)X",
+                "GTIN 04006381333930 has a wrong check digit",
+            ),
+            (
+                "wrong check digit raw",
+                "\x1d0104006381333930\x1d21X",
+                "GTIN 04006381333930 has a wrong check digit",
+            ),
+            (
+                "product not on the receipt",
+                "(01)07612345678900(21)X",
+                "is the product [PHONE-1] Test Phone, which is not on this receipt",
+            ),
+            (
+                "product column not on the receipt",
+                "SN-P;1;;PHONE-1",
+                "the product PHONE-1 is not on this receipt",
+            ),
+            ("which product", "SN-WHICH", "which product? This receipt has several"),
+            (
+                "unknown AI",
+                "(01)04006381333931(99)X(21)SN",
+                "application identifier (99) is unknown",
+            ),
+            ("GS1 bad date", "(01)04006381333931(17)261345(21)SN", "not a date"),
+            ("GS1 no serial", "(01)04006381333931(17)271231", "holds no serial"),
+            ("range prefixes", "A-01..B-05;1;;LAP-1", "with the same prefix"),
+            ("range order", "SN-09..SN-01;1;;LAP-1", "ends before it starts"),
+            ("range size", "SN-0..SN-999999;1;;LAP-1", "more than 100000"),
+            ("too many fields", "SN;1;2027-01-01;LAP-1;extra", "more fields than"),
+        ]
+        for label, data, fragment in corpus:
+            with self.subTest(label):
+                self._assert_refused(
+                    data, ["Nothing was imported: one line is wrong.", fragment]
+                )
+
+    def test_already_on_the_receipt(self):
+        self._import(self.receipt, "SN-FIRST;1;;LAP-1")
+        self._assert_refused(
+            "SN-FIRST;1;;LAP-1", ["SN-FIRST is already on this receipt"]
+        )
+
+    def test_operation_type_without_new_serials(self):
+        self.warehouse.in_type_id.use_create_lots = False
+        self._create_lot(self.laptop, "SN-EXISTS")
+        self._assert_refused(
+            "SN-EXISTS;1;;LAP-1\nSN-NEW;1;;LAP-1",
+            [
+                "- line 2 (SN-NEW;1;;LAP-1): SN-NEW does not exist, and the operation "
+                "type"
+            ],
+        )
+
+    def test_receipt_done_or_not_a_receipt(self):
+        done = self._receive(self.laptop, [("SN-DONE-R", 1)])
+        self._assert_refused("SN-X", ["The receipt", "is Done"], receipt=done)
+        delivery = self._picking(
+            self.warehouse.out_type_id,
+            self.laptop,
+            self.stock_location,
+            self.customer_location,
+            [],
+            validate=False,
+        )
+        self._assert_refused("SN-X", ["onto receipts only"], receipt=delivery)
+
+    def test_nothing_both_or_too_much(self):
+        self._assert_refused("", ["There is nothing to import"])
+        self._assert_refused("\n \n\t\n", ["There is nothing to import"])
+        self._assert_refused(
+            "SN-1",
+            ["not both at once"],
+            file=self._csv("serial\nSN-2\n"),
+            file_name="s.csv",
+        )
+        self._assert_refused("SN\n" * 100_001, ["too large (100002 lines"])
+
+    def test_files_that_are_not_csv_or_xlsx(self):
+        pdf = base64.b64encode(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+        corpus = [
+            ("pdf", pdf, "serials.pdf", "serials.pdf is not a CSV or XLSX file"),
+            ("xls named", pdf, "serials.xls", "is not a CSV or XLSX file"),
+            ("no extension", pdf, "serials", "is not a CSV or XLSX file"),
+            ("junk xlsx", self._csv("serial\nSN\n"), "s.xlsx", "not a CSV or XLSX"),
+            (
+                "zip named xlsx",
+                base64.b64encode(b"PK\x03\x04" + b"\x00" * 200),
+                "s.xlsx",
+                "not a CSV or XLSX",
+            ),
+            (
+                "binary csv",
+                base64.b64encode(bytes(range(256)) * 40),
+                "s.csv",
+                "s.csv",
+            ),
+            ("no header", self._csv("SN-1,1\nSN-2,1\n"), "s.csv", "must name its"),
+            ("empty csv", self._csv(""), "s.csv", "There is nothing to import"),
+        ]
+        for label, content, name, fragment in corpus:
+            with self.subTest(label):
+                self._assert_refused(None, [fragment], file=content, file_name=name)
+
+    def test_bad_file_rows_listed_with_file_row_numbers(self):
+        self._assert_refused(
+            None,
+            [
+                "Nothing was imported: 2 lines are wrong.",
+                "- line 3 (SN-F2; 1; 2027-02-30): its expiration date 2027-02-30",
+                "- line 4 (SN-F1; 1): SN-F1 is also on line 2",
+            ],
+            file=self._csv(
+                "Serial,Quantity,Expiration Date\nSN-F1,1\nSN-F2,1,2027-02-30\n"
+                "SN-F1,1\n"
+            ),
+            file_name="serials.csv",
+            receipt=self._draft_receipt((self.laptop, 3)),
+        )

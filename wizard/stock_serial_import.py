@@ -1,20 +1,14 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import binascii
-import logging
-import os
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
-from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.misc import get_lang
 
 from ..models.stock_lot import CONTROL_CHARACTERS, SERIAL_NAME_MAX_LENGTH
+from . import stock_serial_import_file
 from . import stock_serial_import_parser as parser
-
-_logger = logging.getLogger(__name__)
 
 # Existing serials and their stock are read this many names at a time.
 READ_BATCH = 10_000
@@ -100,7 +94,7 @@ class StockSerialImport(models.TransientModel):
                 self.env._("Paste serial numbers or choose a file, not both at once.")
             )
         if self.file:
-            rows = self._read_file_rows()
+            rows = stock_serial_import_file.read_file_rows(self)
         else:
             rows = self._read_text_rows(self.data or "")
         if not rows:
@@ -134,83 +128,6 @@ class StockSerialImport(models.TransientModel):
                     max_size=parser.MAX_BYTES // 1024 // 1024,
                 )
             )
-
-    def _read_file_rows(self):
-        """Rows of the CSV or XLSX file, read by Odoo's import readers."""
-        try:
-            content = base64.b64decode(self.file, validate=False)
-        except (binascii.Error, ValueError):
-            content = b""
-        name = self.file_name or self.env._("The file")
-        extension = os.path.splitext(self.file_name or "")[1].lower()
-        is_xlsx = guess_mimetype(content) == parser.XLSX_MIMETYPE
-        if (
-            extension == ".xlsx"
-            and not is_xlsx
-            or (extension not in (".csv", ".txt", ".xlsx") and not is_xlsx)
-        ):
-            raise UserError(
-                self.env._(
-                    "%(file)s is not a CSV or XLSX file. Save it as CSV or as an "
-                    "Excel workbook (.xlsx), with a header row naming its columns: "
-                    "Serial, Quantity, Expiration Date, Product.",
-                    file=name,
-                )
-            )
-        self._check_size(len(content), content.count(b"\n") + 1)
-        table = self._read_table(content, is_xlsx)
-        if not table:
-            raise UserError(self.env._("%(file)s is empty.", file=name))
-        self._check_size(len(content), len(table))
-        columns = parser.header_columns(table[0])
-        if "serial" not in columns:
-            raise UserError(
-                self.env._(
-                    "The first row of %(file)s must name its columns: Serial, and "
-                    "optionally Quantity, Expiration Date and Product. It reads: "
-                    "%(header)s",
-                    file=name,
-                    header=self._shown(", ".join(str(cell) for cell in table[0])),
-                )
-            )
-        return parser.rows_of_table(table, columns)
-
-    def _read_table(self, content, is_xlsx):
-        """The file's rows as lists of strings, by base_import's readers (CSV,
-        XLSX with openpyxl); a file they cannot read gets a message."""
-        encoding = ""
-        if not is_xlsx:
-            try:
-                content.decode("utf-8")
-                encoding = "utf-8-sig"
-            except UnicodeDecodeError:
-                encoding = ""  # base_import guesses it (chardet)
-        importer = self.env["base_import.import"].new(
-            {
-                "res_model": "stock.move.line",
-                "file": content,
-                "file_name": self.file_name,
-                "file_type": parser.XLSX_MIMETYPE if is_xlsx else "text/csv",
-            }
-        )
-        options = {"quoting": '"', "separator": "", "encoding": encoding}
-        try:
-            _length, table = importer._read_file(options)
-        # The readers raise whatever their libraries do on a damaged file
-        # (csv.Error, zipfile.BadZipFile, KeyError, LookupError...): the user
-        # gets one plain message, the details go to the log.
-        except Exception as error:  # pylint: disable=broad-except
-            _logger.info("Import Serials: unreadable file: %s", error)
-            raise UserError(
-                self.env._(
-                    "%(file)s could not be read as a %(kind)s file. Check that it "
-                    "is one, saved with a header row (Serial, Quantity, Expiration "
-                    "Date, Product).",
-                    file=self.file_name or self.env._("The file"),
-                    kind="XLSX" if is_xlsx else "CSV",
-                )
-            ) from None
-        return list(table or [])
 
     # ---- Checking ----
 
@@ -275,9 +192,6 @@ class StockSerialImport(models.TransientModel):
                 }
                 for name in names
             ]
-        if errors:
-            # Errors of stock are only worth reading once the lines are right.
-            return items, errors
         errors += self._check_duplicates(picking, items)
         errors += self._check_existing_serials(picking, items)
         return items, errors
@@ -566,6 +480,12 @@ class StockSerialImport(models.TransientModel):
                 self.env._(
                     "... and %(count)s more lines.", count=len(errors) - MAX_LISTED
                 )
+            )
+        if len(errors) == 1:
+            return self.env._(
+                "Nothing was imported: one line is wrong. Correct it and import "
+                "again.\n%(lines)s",
+                lines="\n".join(lines),
             )
         return self.env._(
             "Nothing was imported: %(count)s lines are wrong. Correct them and "
