@@ -1,5 +1,6 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -339,3 +340,168 @@ class TestBadInput(SerialInvoiceCase):
             ),
             "given by their id",
         )
+
+    # ------------------------------------------------------------------
+    # Import Serials and GS1 scans
+    # ------------------------------------------------------------------
+
+    def _import_receipt(self):
+        """A confirmed receipt of 3 laptops (barcode an EAN-13) and a carpet."""
+        self.laptop.barcode = "4006381333931"
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom": product.uom_id.id,
+                            "product_uom_qty": 3,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                    for product in (self.laptop, self.carpet)
+                ],
+            }
+        )
+        receipt.action_confirm()
+        return receipt
+
+    def _serial_import(self, receipt, **values):
+        action = receipt.action_import_serials()
+        return (
+            self.env["stock.serial.import"]
+            .with_context(**action["context"])
+            .create(values)
+        )
+
+    def test_serial_import_bad_input(self):
+        receipt = self._import_receipt()
+        self.laptop.default_code = "BAD-LAP"
+        lap = ";1;;BAD-LAP"
+        junk = bytes(range(1, 256)).decode("latin-1")
+        text_corpus = [
+            ("1,000,000-line text", "SN\n" * 1_000_000, "too large (1000001 lines"),
+            ("21 MB of text", "S" * (21 * 1024 * 1024), "too large"),
+            ("binary junk text", junk * 4, "control characters"),
+            ("bell inside", f"SN\x07X{lap}", "control characters"),
+            ("escape sequence", f"SN\x1b[31mX{lap}", "control characters"),
+            ("10,000-char serial", "X" * 10_000 + lap, "10000 characters"),
+            ("date 2026-13-45", "SN-D;1;2026-13-45;BAD-LAP", "2026-13-45 is not"),
+            ("date 2026-02-30", "SN-D;1;2026-02-30;BAD-LAP", "2026-02-30 is not"),
+            ("date 31/31/2026", "SN-D;1;31/31/2026;BAD-LAP", "31/31/2026 is not"),
+            ("date in words", "SN-D;1;tomorrow;BAD-LAP", "tomorrow is not a date"),
+            ("quantity inf", "ROLL-I;1e309;;" + self.carpet.name, "not a number"),
+            ("quantity nan", "ROLL-N;nan;;" + self.carpet.name, "not a number"),
+            ("quantity -1", "ROLL-M;-1;;" + self.carpet.name, "not a number"),
+            ("two units unique", "SN-2;2;;BAD-LAP", "exactly one unit"),
+            ("GS1 unknown AI", "(01)04006381333931(99)X(21)S", "identifier (99)"),
+            ("GS1 unknown AI 4 digits", "(01)04006381333931(7777)X", "(7777)"),
+            (
+                "raw GS1 unknown AI",
+                "\x1d0104006381333931\x1d99XYZ",
+                "not a GS1 code Odoo can read",
+            ),
+            ("GS1 month 13", "(01)04006381333931(17)261345(21)S", "not a date"),
+            ("GS1 day 45", "(01)04006381333931(17)260245(21)S", "not a date"),
+            ("GS1 wrong check", "(01)04006381333932(21)S", "wrong check digit"),
+            ("GS1 GTIN of 13", "(01)4006381333931(21)S", "(01) is unknown"),
+            ("GS1 serial of 25", "(01)04006381333931(21)" + "S" * 25, "not a GS1"),
+            ("GS1 empty serial", "(01)04006381333931(21)", "holds no serial"),
+            ("range reversed", "SN-9..SN-1;1;;BAD-LAP", "ends before it starts"),
+            ("range of 100 million", "SN-0..SN-99999999;1;;BAD-LAP", "more than"),
+            ("range two prefixes", "A1..B9;1;;BAD-LAP", "same prefix"),
+            ("five fields", "SN;1;2027-01-01;BAD-LAP;x", "more fields"),
+        ]
+        for label, data, fragment in text_corpus:
+            wizard = self._serial_import(receipt, data=data)
+            self._assert_refused(f"import {label}", wizard.action_import, fragment)
+        # Text PostgreSQL cannot store: refused when the wizard is saved.
+        for label, data in [
+            ("binary junk with NUL", bytes(range(256)).decode("latin-1")),
+            ("NUL inside", "SN\x00X"),
+        ]:
+            self._assert_refused(
+                f"import {label}",
+                lambda data=data: self._serial_import(receipt, data=data),
+                "binary data (NUL characters)",
+            )
+        file_corpus = [
+            (
+                "25 MB CSV",
+                b"serial\n" + b"SN-HUGE-0000\n" * 2_000_000,
+                "s.csv",
+                "large",
+            ),
+            ("binary junk csv", bytes(range(256)) * 64, "junk.csv", "junk.csv"),
+            ("PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "s.pdf", "not a CSV or XLSX"),
+            ("exe named xlsx", b"MZ\x90\x00" * 100, "s.xlsx", "not a CSV or XLSX"),
+            ("broken zip xlsx", b"PK\x03\x04" + b"\x00" * 500, "s.xlsx", "not a CSV"),
+            ("path as name", b"serial\nSN\n", "../../etc/passwd", "not a CSV"),
+            ("header only", b"serial,quantity\n", "s.csv", "nothing to import"),
+            ("no header", b"SN-1;1\nSN-2;1\n", "s.csv", "must name its columns"),
+            ("UTF-16 junk", "s\x00\x00e".encode("utf-16"), "s.csv", "s.csv"),
+        ]
+        for label, content, name, fragment in file_corpus:
+            wizard = self._serial_import(
+                receipt, file=base64.b64encode(content), file_name=name
+            )
+            self._assert_refused(f"import {label}", wizard.action_import, fragment)
+        self.assertFalse(receipt.move_line_ids.filtered("lot_name"))
+
+    def test_gs1_scans_bad_input(self):
+        self.laptop.barcode = "4006381333931"
+        Lot = self.env["stock.lot"].with_context(default_product_id=self.laptop.id)
+        receipt = self._import_receipt()
+        line = receipt.move_ids.filtered(
+            lambda move: move.product_id == self.laptop
+        ).move_line_ids
+        refused = [
+            (
+                "create from a scan with a control character",
+                lambda: Lot.name_create("(21)SN\x07X"),
+                "control characters",
+            ),
+            (
+                "create from a scan of 200 characters",
+                lambda: Lot.name_create("(21)" + "S" * 200),
+                "at most 128",
+            ),
+            (
+                "create from another product's GTIN",
+                lambda: Lot.with_context(default_product_id=self.carpet.id).name_create(
+                    "(01)04006381333931(21)SN-X"
+                ),
+                "is for",
+            ),
+            (
+                "receipt line scan of another product's GTIN",
+                lambda: line.write(
+                    {
+                        "lot_name": "(01)04006381333931(21)ROLL-X",
+                        "product_id": self.carpet.id,
+                    }
+                ),
+                "is for",
+            ),
+        ]
+        for label, call, fragment in refused:
+            self._assert_refused(f"scan {label}", call, fragment)
+        # Searches never fail: a junk scan finds nothing, or the plain name.
+        for label, scan in [
+            ("100,000 characters", "(21)" + "S" * 100_000),
+            ("binary junk", bytes(range(1, 256)).decode("latin-1")),
+            ("unknown AI only", "(99)ZZZ"),
+            ("GS only", "\x1d\x1d\x1d"),
+            ("symbology identifier only", "]C1"),
+            ("unclosed parenthesis", "(01"),
+        ]:
+            with self.subTest(input=f"search {label}"):
+                found = Lot.name_search(scan)
+                # Only white space (Python strips GS): the search's own rule.
+                if scan.strip():
+                    self.assertEqual(found, [])

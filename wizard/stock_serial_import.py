@@ -1,7 +1,7 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 from odoo.tools.misc import get_lang
@@ -44,6 +44,16 @@ class StockSerialImport(models.TransientModel):
     )
     file_name = fields.Char()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_no_nul(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_no_nul(vals)
+        return super().write(vals)
+
     def action_import(self):
         """Check every line, then add them all to the receipt's moves."""
         self.ensure_one()
@@ -70,6 +80,20 @@ class StockSerialImport(models.TransientModel):
         }
 
     # ---- Reading ----
+
+    @api.model
+    def _check_no_nul(self, vals):
+        """Text holding NUL characters (binary data pasted) cannot even be
+        stored: say so instead of the database's error."""
+        for field in ("data", "file_name"):
+            if isinstance(vals.get(field), str) and "\x00" in vals[field]:
+                raise UserError(
+                    self.env._(
+                        "The pasted text holds binary data (NUL characters). "
+                        "Paste serial numbers as text, one a line, or choose the "
+                        "file instead."
+                    )
+                )
 
     def _check_picking(self, picking):
         if picking.picking_type_code != "incoming":
@@ -169,6 +193,10 @@ class StockSerialImport(models.TransientModel):
                 continue
             if decoded and decoded["error"]:
                 errors.append((row, decoded["error"]))
+                continue
+            why = not decoded and self._get_name_error(row.serial)
+            if why:
+                errors.append((row, why))
                 continue
             product, why = self._get_row_product(
                 row, decoded, tracked, by_gtin, elsewhere, by_reference
