@@ -32,3 +32,4 @@ from . import test_serial_screens_tour
 from . import test_serial_screens_list_tour
 from . import test_serial_import
 from . import test_serial_gs1_scans
+from . import test_serial_import_tour
