@@ -23,7 +23,7 @@ lint:  ## make lint FIX=1 rewrites what ruff and prettier can
 	@bash tools/lint.sh
 
 bench:
-	@bash tools/bench.sh
+	@SCALE="$(SCALE)" bash tools/bench.sh
 
 ## Drop the demo database so that the next `make run` builds it anew
 clean-db:

@@ -35,9 +35,11 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -121,6 +123,94 @@ def new_database(cfg, name, with_addon, quote_command=False):
     harness.create_database(cfg, name, harness.ensure_template(cfg))
     if with_addon:
         run_odoo(cfg, name, "-i", cfg["MODULE"], quote_command=quote_command)
+
+
+def copy_database(cfg, source, target, prefix="bench"):
+    """createdb -T source target, waiting while the source is in use."""
+    harness.drop_database(cfg, target)
+    for attempt in range(10):
+        run = subprocess.run(
+            ["createdb", "-T", source, target],
+            env=harness.pg_env(cfg),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not run.returncode:
+            return
+        if "being accessed by other users" not in run.stderr or attempt == 9:
+            sys.exit(f"[{prefix}] cannot copy {source}: {run.stderr}")
+        log(prefix, f"{source} is in use; waiting to copy it")
+        time.sleep(30)
+
+
+def pinned_cfg(cfg):
+    """cfg running the addon as committed at ``BENCH_ADDON_REV`` (a git
+    revision), unless that is unset: the working tree, as `make bench` does.
+
+    The addon's files of that commit are extracted (git archive) into a folder
+    of the temporary directory, and an odoo.conf copy puts that folder first
+    in the addons path: a run measures one commit even while others edit the
+    working tree. The benchmark scripts themselves come from the working tree.
+    """
+    rev = os.environ.get("BENCH_ADDON_REV")
+    if not rev:
+        return cfg
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    root = Path(tempfile.gettempdir(), f"pst_bench_addon_{sha[:12]}")
+    addon = root / cfg["MODULE"]
+    if not addon.exists():
+        partial = root / (cfg["MODULE"] + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", sha],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        partial.rename(addon)
+    lines = []
+    for line in Path(cfg["ODOO_CONF"]).read_text("utf-8").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "addons_path":
+            paths = [
+                path.strip()
+                for path in value.split(",")
+                if not Path(path.strip(), cfg["MODULE"]).exists()
+            ]
+            line = "addons_path = " + ",".join([str(root), *paths])
+        lines.append(line)
+    conf = root / "odoo.conf"
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dict(cfg, ODOO_CONF=str(conf), ADDON_REV=sha)
+
+
+def addon_revision(cfg):
+    """What a run measures: the pinned commit, or the working tree's HEAD
+    and whether it has uncommitted changes."""
+    if cfg.get("ADDON_REV"):
+        return f"commit {cfg['ADDON_REV'][:10]}"
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"working tree at {head[:60]}" + (
+        " (with uncommitted changes)" if dirty else ""
+    )
 
 
 def shell_script(name, **environ):
