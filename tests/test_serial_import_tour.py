@@ -43,6 +43,7 @@ class TestSerialImportTour(TourScreenshotMixin, SerialImportCase, HttpCase):
             for tour, name in (
                 ("product_serial_tracking_serial_import_receipt_tour", "receipt"),
                 ("product_serial_tracking_serial_import_open_tour", "wizard"),
+                ("product_serial_tracking_serial_import_refused_tour", "refused"),
             ):
                 with self.screenshot_at_end(
                     f"serial_import_{name}_{size}", directory=REVIEW_DIR

@@ -112,3 +112,38 @@ registry.category("web_tour.tours").add("product_serial_tracking_invoice_scan_to
         ...confirmInvoiceSteps(),
     ],
 });
+
+// Wrong lines refused: the message lists them (its screenshot).
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_import_refused_tour", {
+        steps: () => [
+            {
+                trigger:
+                    ".o_form_view .o_statusbar_buttons button[name=action_import_serials]",
+                run: "click",
+            },
+            {
+                trigger: ".modal .o_field_widget[name=data] textarea",
+                async run(helpers) {
+                    await helpers.edit(
+                        [
+                            "(01)04006381333931(17)271231(21)SN-TOUR-OK",
+                            "(01)04006381333932(21)SN-TOUR-CHECK",
+                            "SN-TOUR-DATE;1;2026-13-45",
+                            "SN-TOUR-TWO;2",
+                            "SN-TOUR-OK",
+                        ].join("\n")
+                    );
+                },
+            },
+            {
+                trigger: ".modal button[name=action_import]",
+                run: "click",
+            },
+            {
+                content: "Every wrong line is listed",
+                trigger: ".modal:contains(Nothing was imported: 4 lines are wrong)",
+            },
+        ],
+    });
