@@ -159,7 +159,10 @@ class StockLot(models.Model):
             parts = HUMAN_READABLE_AI.split(text)
             if parts[0] or len(parts) < 3:
                 return None, False, []
-            pairs = [(ai, data.strip()) for ai, data in zip(parts[1::2], parts[2::2], strict=True)]
+            pairs = [
+                (ai, data.strip())
+                for ai, data in zip(parts[1::2], parts[2::2], strict=True)
+            ]
             return FNC1.join(ai + data for ai, data in pairs), True, pairs
         if text.startswith((*SYMBOLOGY_IDENTIFIERS, FNC1)) or FNC1 in text:
             return text, True, []
