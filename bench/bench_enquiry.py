@@ -369,14 +369,16 @@ def measure_state(odoo, addon_db, native_db, ids):
 
 def table_state(cfg, database):
     """{"indexes": {(table, index): bytes}, "tables": {table: (bytes, live
-    rows, updates, HOT updates)}} of stock_lot and the addon's stock_lot_*
-    tables, and the database's size."""
+    rows, updates, HOT updates)}} of stock_lot and the addon's stock_lot_* and
+    stock_serial_* tables (the facts' own table among them), and the
+    database's size."""
     time.sleep(1)  # the statistics of the last sessions
     rows = harness.psql(
         cfg,
         "SELECT t.relname, i.indexrelname, pg_relation_size(i.indexrelid) "
         "FROM pg_stat_user_indexes i JOIN pg_stat_user_tables t ON t.relid = i.relid "
         "WHERE t.relname = 'stock_lot' OR t.relname LIKE 'stock\\_lot\\_%' "
+        "OR t.relname LIKE 'stock\\_serial\\_%' "
         "ORDER BY 1, 2",
         database=database,
     )
@@ -384,7 +386,8 @@ def table_state(cfg, database):
         cfg,
         "SELECT relname, pg_relation_size(relid), n_live_tup, n_tup_upd, "
         "n_tup_hot_upd FROM pg_stat_user_tables "
-        "WHERE relname = 'stock_lot' OR relname LIKE 'stock\\_lot\\_%' ORDER BY 1",
+        "WHERE relname = 'stock_lot' OR relname LIKE 'stock\\_lot\\_%' "
+        "OR relname LIKE 'stock\\_serial\\_%' ORDER BY 1",
         database=database,
     )
     size = harness.psql(

@@ -8,9 +8,12 @@ tools/bootstrap.sh as argument.
 1. The streaming replica of tools/replica.sh is set up (started here when it
    is not running, and stopped again at the end); ``LOAD_REPLICA=0`` runs
    without it.
-2. A throw-away database from the test template gets the addon and the data of
-   bench/load_data.py: ``LOAD_SERIALS`` (3,000) serials of one product received
-   in stock, 50 customers, a stock user and an invoicing user.
+2. A throw-away database from the test template gets, before the addon,
+   ``LOAD_BACKGROUND`` (200,000) serials of bench/serial_data.py in bulk (the
+   formats, receipts and deliveries of the enquiry's bench; 0: none); then the
+   addon is installed on them as a user would, and bench/load_data.py adds
+   ``LOAD_SERIALS`` (3,000) serials of one product received in stock (named in
+   the same formats), 50 customers, a stock user and an invoicing user.
 3. Odoo serves it with ``--workers=2 --max-cron-threads=0``, its read-only
    requests on the replica. The read-only proof of bench/replica_check.py runs
    first on this server (every enquiry path on the replica, no write).
@@ -19,7 +22,9 @@ tools/bootstrap.sh as argument.
    own pool (the pools are disjoint: no double sale is expected) and post it,
    over JSON-RPC as the web client does (``call_kw`` create, ``call_button``
    action_post); ``LOAD_READERS`` (3) clients search the enquiry list
-   (``web_search_read``: part of a serial, the In Stock filter, a customer).
+   (``web_search_read`` with the domain its search view gives for what is
+   typed: an exact serial, its start, 7 characters of its middle, 3
+   characters; the In Stock filter; a customer).
    Every request's latency is recorded.
 5. Afterwards the database is checked: each posted invoice's serials delivered
    exactly once (one done move line to the customer, none left in stock, one
@@ -52,16 +57,22 @@ WRITERS = int(os.environ.get("LOAD_WRITERS", "3"))
 READERS = int(os.environ.get("LOAD_READERS", "3"))
 PER_INVOICE = int(os.environ.get("LOAD_SERIALS_PER_INVOICE", "3"))
 CUSTOMERS = 50
+BACKGROUND = int(os.environ.get("LOAD_BACKGROUND", "200000"))
 WORKERS = 2
 USE_REPLICA = os.environ.get("LOAD_REPLICA", "1") != "0"
 
 KINDS = [
     "invoice create",
     "invoice post",
-    "search serial",
+    "search exact",
+    "search prefix",
+    "search 7 chars",
+    "search 3 chars",
     "search in stock",
     "search customer",
 ]
+SEARCHES = KINDS[2:]
+SEARCH_VIEW = "product_serial_tracking.stock_lot_enquiry_view_search"
 
 
 log = common.logger("bench load")
@@ -131,14 +142,36 @@ def writer(odoo, data, pool, deadline, recorder, index):
                 recorder.created_unposted.append(invoice_id)
 
 
+def serial_domain(client):
+    """What the enquiry's search view makes of a serial typed in its search
+    box (its filter_domain), as a function of the text."""
+    from lxml import etree  # noqa: PLC0415
+
+    from odoo.tools.safe_eval import safe_eval  # noqa: PLC0415
+
+    loaded = client.call(
+        "stock.lot",
+        "get_views",
+        [[False, "search"]],
+        options={"action_id": False},
+        context={"search_view_ref": SEARCH_VIEW},
+    )
+    arch = etree.fromstring(loaded["views"]["search"]["arch"])
+    (node,) = arch.xpath("//field[@name='name']")
+    filter_domain = node.get("filter_domain") or "[('name', 'ilike', self)]"
+    return lambda typed: safe_eval(filter_domain, {"self": typed})
+
+
 def reader(odoo, data, deadline, recorder, index):
     client = common.RpcClient(odoo.url, odoo.database, "pst_reader", "pst_reader")
     rng = random.Random(index)
+    typed = data["typed"]
+    serial = serial_domain(client)
     searches = [
-        (
-            "search serial",
-            lambda: [("name", "ilike", f"LOAD-00{rng.randrange(100):02d}")],
-        ),
+        ("search exact", lambda: serial(typed["exact"])),
+        ("search prefix", lambda: serial(typed["prefix"])),
+        ("search 7 chars", lambda: serial(typed["middle"])),
+        ("search 3 chars", lambda: serial(typed["three"])),
         ("search in stock", lambda: [("serial_state", "=", "in_stock")]),
         (
             "search customer",
@@ -245,8 +278,16 @@ def check_database(cfg, database, data, recorder):
                     pool,
                 )
             }
+            # The facts on stock_lot, or in their own table (issue 14).
+            (facts_table,) = rows("SELECT to_regclass('stock_serial_facts')")[0]
             facts = dict(
-                rows("SELECT id, serial_state FROM stock_lot WHERE id = ANY(%s)", pool)
+                rows(
+                    "SELECT lot_id, serial_state FROM stock_serial_facts "
+                    "WHERE lot_id = ANY(%s)"
+                    if facts_table
+                    else "SELECT id, serial_state FROM stock_lot WHERE id = ANY(%s)",
+                    pool,
+                )
             )
     finally:
         connection.close()
@@ -317,9 +358,14 @@ def main():
     database = f"pst_bench_load_{os.getpid()}"
     port = harness.free_port()
     try:
-        log(f"database {database}: addon, {SERIALS:,} serials received (minutes)")
+        log(
+            f"database {database}: {BACKGROUND:,} serials in bulk, the addon "
+            f"installed, {SERIALS:,} serials received (minutes)"
+        )
         prepared = time.monotonic()
-        data = common.prepare_database(cfg, database, SERIALS, CUSTOMERS, port)
+        data = common.prepare_database(
+            cfg, database, SERIALS, CUSTOMERS, port, background=BACKGROUND
+        )
         log(f"ready in {time.monotonic() - prepared:.0f}s")
         if replica:
             common.wait_replayed(cfg, replica)
@@ -389,8 +435,13 @@ def main():
         "",
         "`make bench` ends with `bench/bench_load.py`:",
         "",
-        f"- a throw-away database from the test template with the addon, {SERIALS:,}",
-        f"  serials of one product received in stock, {CUSTOMERS} customers;",
+        "- a throw-away database from the test template: "
+        f"{BACKGROUND:,} serials of bench/serial_data.py",
+        "  in bulk (real formats, receipts, deliveries, one product of many "
+        "serials in stock),",
+        "  the addon installed on them, then "
+        f"{SERIALS:,} serials of one product received in",
+        f"  stock (the same formats), {CUSTOMERS} customers;",
         f"- Odoo with `--workers={WORKERS} --max-cron-threads=0`;",
         *replica_text,
         f"- for {SECONDS:.0f} s, {WRITERS} writer clients each create a customer "
@@ -398,7 +449,10 @@ def main():
         "  serials from their own (disjoint) pool and post it (JSON-RPC `call_kw`",
         f"  create, `call_button` action_post), while {READERS} reader clients "
         "search the",
-        "  Serial Numbers list (`web_search_read`: part of a serial, In Stock, a",
+        "  Serial Numbers list (`web_search_read`, the search view's domain "
+        "for what is typed:",
+        "  an exact serial, its start, 7 characters of its middle, 3 "
+        "characters; In Stock; a",
         "  customer); one session each, client threads on the same machine;",
         "- latency per request as the client sees it (queueing for the 2 workers",
         "  included); afterwards the database is checked serial by serial.",
@@ -470,7 +524,7 @@ def report(
         f"({sold / elapsed:.1f}/s)",
     ]
     if replica:
-        searches = sum(len(recorder.latencies.get(kind, [])) for kind in KINDS[2:])
+        searches = sum(len(recorder.latencies.get(kind, [])) for kind in SEARCHES)
         lines.append(
             f"replica: transactions committed there for the database during the "
             f"load: {replica_commits} (searches answered: {searches})"

@@ -223,9 +223,27 @@ def shell_script(name, **environ):
     }
 
 
-def prepare_database(cfg, database, serials, customers, report_port):
-    """Template copy, addon installed, bench/load_data.py run: its JSON."""
-    new_database(cfg, database, with_addon=True, quote_command=True)
+def prepare_database(cfg, database, serials, customers, report_port, background=0):
+    """Template copy, addon installed, bench/load_data.py run: its JSON.
+
+    background: first, before the addon, that many serials of
+    bench/serial_data.py inserted in bulk (formats, receipts, deliveries);
+    the addon is then installed on them as a user would.
+    """
+    new_database(cfg, database, with_addon=False, quote_command=True)
+    if background:
+        run_checked(
+            harness.odoo_shell_cmd(cfg, database),
+            input=(
+                "import os, sys\n"
+                "sys.path.insert(0, os.environ['PST_BENCH_DIR'])\n"
+                "import serial_data\n"
+                f"serial_data.fill(env, {int(background)})\n"
+                "env.cr.commit()\n"
+            ),
+            env=dict(os.environ, PST_BENCH_DIR=str(BENCH)),
+        )
+    run_odoo(cfg, database, "-i", cfg["MODULE"], quote_command=True)
     result = run_checked(
         harness.odoo_shell_cmd(cfg, database),
         **shell_script(

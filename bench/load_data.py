@@ -7,10 +7,12 @@ bench/common.py) on a throw-away database with the addon installed.
 Environment: PST_SERIALS (serials received in stock, default 100),
 PST_CUSTOMERS (default 10), PST_REPORT_URL (where wkhtmltopdf fetches the
 report's styles: the port of the Odoo server about to start), PST_BENCH_DIR
-(bench/, whose common.py builds the data).
+(bench/, whose common.py and serial_data.py build the data).
 
-Receives PST_SERIALS serials of one serial-tracked product ``LOAD-000001``...
-in one validated receipt, creates the customers and two users (``pst_reader``,
+Receives PST_SERIALS serials of one serial-tracked product, named in the
+formats of bench/serial_data.py (``SN700000001-...``, IMEI-like, hex, vendor
+prefix, in turn), in one validated receipt, creates the customers and two
+users (``pst_reader``,
 a stock user, and ``pst_writer``, who posts invoices and moves stock), and
 gives the enquiry something to show: one serial invoiced (posted invoice:
 delivered, with its customer and invoice number), one written off, one with
@@ -26,6 +28,7 @@ from odoo import Command, fields
 
 sys.path.insert(0, os.environ["PST_BENCH_DIR"])
 import common  # noqa: E402
+import serial_data  # noqa: E402
 
 SERIALS = int(os.environ.get("PST_SERIALS", "100"))
 CUSTOMERS = int(os.environ.get("PST_CUSTOMERS", "10"))
@@ -74,8 +77,15 @@ product = env["product.product"].create(
     common.serial_product_vals("Load Laptop", list_price=100.0, invoice_policy="order")
 )
 
-# One receipt of every serial: Odoo's own flow, lines given in one create.
-names = [f"LOAD-{index:06d}" for index in range(1, SERIALS + 1)]
+# One receipt of every serial: Odoo's own flow, lines given in one create;
+# the names in the generator's formats, in turn.
+FORMATS = (
+    lambda index: serial_data.sn_name(700_000_000 + index),
+    lambda index: serial_data.imei_name(99_999, index),
+    lambda index: serial_data.hex_name(10**12 + index),
+    lambda index: serial_data.vendor_name(99_999, index),
+)
+names = [FORMATS[index % len(FORMATS)](index) for index in range(1, SERIALS + 1)]
 receipt = common.serial_picking(
     env, warehouse.in_type_id, product, suppliers, stock, names
 )
@@ -114,6 +124,19 @@ if SERIALS >= 10:
     }
     lots -= invoiced | scrapped | expiring | odd
 
+# What the load run's readers type: from the generator's data when the
+# database holds it (bench_load.py's background), else from these serials.
+if env["ir.config_parameter"].sudo().get_param(serial_data.IDS):
+    typed = serial_data.examples(serial_data.data_ids(env))
+else:
+    serial = serial_data.sn_name(700_000_000 + 4 * (SERIALS // 8) + 4)
+    typed = {
+        "exact": serial,
+        "prefix": serial[:9],
+        "middle": serial[4:11],
+        "three": "a3f",
+    }
+
 env.cr.commit()
 print(
     "PST_DATA "
@@ -123,6 +146,9 @@ print(
             "lot_ids": lots.ids,
             "customer_ids": customers.ids,
             "examples": examples,
+            "typed": {
+                key: typed[key] for key in ("exact", "prefix", "middle", "three")
+            },
         }
     )
 )
