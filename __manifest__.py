@@ -4,7 +4,7 @@
     "name": "Product Serial Tracking",
     "summary": "Unique and batch serial numbers with safe rules, expiry dates "
     "and a complete serial history",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/product-serial-tracking/product_serial_tracking",
     "author": "product_serial_tracking contributors",
@@ -21,6 +21,7 @@
         "data/res_groups_data.xml",
         "security/ir.model.access.csv",
         "security/stock_lot_history_security.xml",
+        "security/stock_serial_facts_security.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",
         "wizard/stock_lot_correction_views.xml",

@@ -5,8 +5,8 @@ import logging
 from odoo.tools import SQL
 
 from .models.stock_lot import UNIQUE_SERIAL_INDEX
-from .models.stock_lot_enquiry import LAST_MOVE_INDEX, STATE_LAST_MOVE_INDEX
 from .models.stock_lot_facts import FACTS_BATCH_SIZE
+from .models.stock_lot_search import SERIAL_NAME_INDEX
 from .models.stock_move_line import DONE_LOT_LINES_INDEX
 
 _logger = logging.getLogger(__name__)
@@ -14,12 +14,12 @@ _logger = logging.getLogger(__name__)
 # System parameter: serials per batch when the installation computes the
 # facts of existing serials (a smaller batch uses less memory per query).
 FACTS_BATCH_SIZE_PARAM = "product_serial_tracking.facts_batch_size"
-# The indexes init() creates by hand. Odoo drops the addon's columns, tables
-# and SQL view at uninstallation, but not indexes on columns it keeps.
+# The indexes init() creates by hand on Odoo's tables. Odoo drops the addon's
+# columns, tables (the facts' indexes with them) and SQL view at
+# uninstallation, but not indexes on columns it keeps.
 MANUAL_INDEXES = (
     UNIQUE_SERIAL_INDEX,
-    LAST_MOVE_INDEX,
-    STATE_LAST_MOVE_INDEX,
+    SERIAL_NAME_INDEX,
     DONE_LOT_LINES_INDEX,
 )
 # Stock the addon's demo data received: kept when the addon goes. Odoo would

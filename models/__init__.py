@@ -1,6 +1,7 @@
 from . import stock_serial_guard_mixin
 from . import product_template
 from . import uom_uom
+from . import stock_serial_facts
 from . import stock_lot
 from . import stock_lot_lifecycle
 from . import stock_lot_investigation
@@ -8,6 +9,7 @@ from . import stock_lot_picker
 from . import stock_lot_gs1
 from . import stock_lot_enquiry
 from . import stock_lot_facts
+from . import stock_lot_search
 from . import stock_picking
 from . import account_move
 from . import account_move_report

@@ -4,76 +4,62 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
 
-# Serial Number Enquiry: the list's default order, alone and per status.
-LAST_MOVE_INDEX = "stock_lot_serial_tracking_last_move_index"
-STATE_LAST_MOVE_INDEX = "stock_lot_serial_tracking_state_last_move_index"
-# Serial Number Enquiry: where a serial is, stored for speed (serial_state).
-SERIAL_STATES = [
-    ("in_stock", "In stock"),
-    ("delivered", "Delivered"),
-    ("written_off", "Written off"),
-    ("not_in_stock", "Not in stock"),
-]
 CUSTOMER_DOCUMENT_TYPES = ("out_invoice", "out_refund")
 
 
 class StockLot(models.Model):
     """Serial Number Enquiry: what the list and the serial's page show.
 
-    Where a serial is, who has it and its warranty are stored facts (written
-    by stock_lot_facts.py when stock moves), so that the list filters and
-    sorts on indexed columns; its history is the stock.lot.history view.
+    Where a serial is, who has it and its warranty are stored facts (rows of
+    stock.serial.facts written by stock_lot_facts.py when stock moves), so
+    that the list filters and sorts on indexed columns; its history is the
+    stock.lot.history view.
     """
 
     _inherit = "stock.lot"
 
-    # The facts are plain stored fields, written in batch by
-    # _refresh_serial_facts() when stock moves are done: the enquiry list
-    # filters and sorts on indexed columns instead of summing quants.
+    # The facts live in stock.serial.facts, one row per serial sharing its
+    # id (a move rewrites that row, not the serial's): shown here as related
+    # fields, which the list filters, sorts and groups on through a join on
+    # the id (_field_to_sql).
+    serial_facts_id = fields.Many2one(
+        "stock.serial.facts",
+        string="Facts",
+        required=True,
+        compute="_compute_serial_facts_id",
+        search="_search_serial_facts_id",
+    )
     serial_state = fields.Selection(
-        SERIAL_STATES,
-        string="Status",
-        default="not_in_stock",
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.serial_state",
         help="In stock: in one of the company's locations. Delivered: at a "
         "customer. Written off: scrapped. Not in stock: never received, or gone "
         "otherwise (returned to the vendor, removed by an inventory adjustment). "
         "Updated whenever the serial is moved.",
     )
     current_location_id = fields.Many2one(
-        "stock.location",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
+        related="serial_facts_id.current_location_id",
+        string="Current Location",
         help="Where the serial's stock is, when it is all in one location.",
     )
     customer_id = fields.Many2one(
-        "res.partner",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
+        related="serial_facts_id.customer_id",
+        string="Customer",
         help="The partner the serial was delivered or invoiced to; cleared when "
         "it comes back to stock.",
     )
     last_move_date = fields.Datetime(
-        string="Last Movement",
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.last_move_date",
         help="When the serial was last moved (received, delivered, transferred, "
         "written off...).",
     )
     warranty_start_date = fields.Date(
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.warranty_start_date",
         help="When the serial was delivered or invoiced to its customer; cleared "
         "when it comes back to stock.",
     )
     warranty_end_date = fields.Date(
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.warranty_end_date",
         help="The start of the warranty plus the product's warranty months.",
     )
     warranty_days_left = fields.Integer(
@@ -99,31 +85,54 @@ class StockLot(models.Model):
         help="The number of customer invoices and credit notes carrying this serial.",
     )
 
-    def init(self):
-        result = super().init()
-        self._create_serial_enquiry_indexes()
-        return result
+    def _compute_serial_facts_id(self):
+        # sudo: the facts are read through the serial, with its access.
+        facts = self.env["stock.serial.facts"].sudo().browse(self._origin.ids)
+        existing = set(facts.exists().ids)
+        for lot in self:
+            lot.serial_facts_id = lot._origin.id in existing and lot._origin.id
 
-    @api.model
-    def _create_serial_enquiry_indexes(self):
-        """Indexes serving the enquiry list's default order and status filters.
+    def _search_serial_facts_id(self, operator, value):
+        """The facts share the serial's id: a condition on them is one on it."""
+        Facts = self.env["stock.serial.facts"].sudo()
+        if operator in ("any", "not any"):
+            in_operator = "in" if operator == "any" else "not in"
+            return [("id", in_operator, Facts._search(value))]
+        if operator in ("in", "not in", "=", "!=") and value is not False:
+            return [("id", operator, value)]
+        if operator in ("=", "!="):
+            in_operator = "not in" if operator == "=" else "in"
+            return [("id", in_operator, Facts._search([]))]
+        raise UserError(
+            self.env._(
+                "Serials cannot be searched by their facts with %(operator)s.",
+                operator=operator,
+            )
+        )
 
-        The list shows the most recently moved serials first: with these
-        indexes PostgreSQL reads the first page straight from the index and
-        stops, whatever the number of serials. Never-moved serials come last.
-        """
-        create_index(
-            self.env.cr,
-            LAST_MOVE_INDEX,
-            self._table,
-            ["last_move_date DESC NULLS LAST", "id DESC"],
-        )
-        create_index(
-            self.env.cr,
-            STATE_LAST_MOVE_INDEX,
-            self._table,
-            ["serial_state", "last_move_date DESC NULLS LAST", "id DESC"],
-        )
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Every serial has its facts row, sharing its id: the facts are joined
+        # on the id itself (an inner join, so that PostgreSQL may read the
+        # list's first page from the facts' indexes of its order).
+        if fname == "serial_facts_id":
+            return SQL.identifier(alias, "id")
+        field = self._fields.get(fname)
+        path = field and not field.store and field.related
+        if query is not None and path and path.startswith("serial_facts_id."):
+            Facts = self.env["stock.serial.facts"].sudo()
+            facts_alias = query.make_alias(alias, "serial_facts_id")
+            query.add_join(
+                "JOIN",
+                facts_alias,
+                Facts._table,
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(facts_alias, "id"),
+                    SQL.identifier(alias, "id"),
+                ),
+            )
+            return Facts._field_to_sql(facts_alias, path.split(".", 1)[1], query, flush)
+        return super()._field_to_sql(alias, fname, query, flush)
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # Never-moved serials last in both directions, as the indexes above.

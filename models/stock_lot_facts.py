@@ -9,7 +9,8 @@ from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
-# The stored facts _refresh_serial_facts() writes.
+# The facts _refresh_serial_facts() writes (stock.serial.facts, shown on
+# stock.lot under the same names).
 SERIAL_FACT_FIELDS = [
     "serial_state",
     "current_location_id",
@@ -18,7 +19,7 @@ SERIAL_FACT_FIELDS = [
     "warranty_start_date",
     "warranty_end_date",
 ]
-# Serials per UPDATE when refreshing facts.
+# Serials per statement when refreshing facts.
 FACTS_BATCH_SIZE = 50000
 
 
@@ -26,17 +27,25 @@ class StockLot(models.Model):
     """The engine writing the enquiry's stored facts, set-based, in SQL.
 
     Called when stock moves are done or edited, and at installation for
-    every existing serial: one UPDATE per batch of serials, whatever their
-    number, and only where a fact changed.
+    every existing serial: one statement per batch of serials, whatever their
+    number, writing the serials' rows of stock.serial.facts (never the
+    serials' own rows) and only where a fact changed.
     """
 
     _inherit = "stock.lot"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lots = super().create(vals_list)
+        # Every serial has its row of facts from the start ("not in stock").
+        self.env["stock.serial.facts"]._insert_missing_rows(lots.ids)
+        return lots
 
     @api.model
     def _refresh_all_serial_facts(self, batch_size=FACTS_BATCH_SIZE):
         """Compute the facts of every serial (installation), batch by batch.
 
-        One UPDATE per batch of serials: the facts, and where the serials
+        One statement per batch of serials: the facts, and where the serials
         without an entry origin first appeared. Logs its progress, so that an
         administrator installing on a large database sees it advance.
         """
@@ -63,7 +72,7 @@ class StockLot(models.Model):
     def _refresh_serial_facts(self, entry_origins=False):
         """Recompute the stored facts of these serials from the stock.
 
-        One UPDATE per batch of serials, whatever their number: current stock
+        One statement per batch of serials, whatever their number: current stock
         from the quants, last move and last customer move from the done move
         lines. Serials whose facts did not change are not written.
 
@@ -75,14 +84,14 @@ class StockLot(models.Model):
         if not ids:
             return
         self._flush_serial_facts_sources()
-        fnames = [*SERIAL_FACT_FIELDS, "history_ids"]
-        if entry_origins:
-            self.flush_recordset(["entry_origin", "to_investigate"])
-            fnames += ["entry_origin", "to_investigate"]
+        Facts = self.env["stock.serial.facts"]
+        Facts.flush_model()
         for batch in split_every(FACTS_BATCH_SIZE, ids, list):
             self.env.cr.execute(self._serial_facts_sql(batch, entry_origins))
-        # The history (an SQL view) changed too: the ORM cannot know it.
-        self.invalidate_recordset(fnames)
+        Facts.browse(ids).invalidate_recordset()
+        # The facts shown on the serials, what is computed from them, and the
+        # history (an SQL view): the ORM cannot know they changed.
+        self.browse(ids).invalidate_recordset()
 
     @api.model
     def _flush_serial_facts_sources(self):
@@ -103,7 +112,7 @@ class StockLot(models.Model):
 
     @api.model
     def _serial_facts_sql(self, ids, entry_origins=False):
-        """The UPDATE setting the facts of the serials of these ids.
+        """The upsert of the facts rows of the serials of these ids.
 
         Set-based: one pass over the serials' positive quants, one over their
         done move lines (sorted per serial, newest first), joined to the list
@@ -193,24 +202,30 @@ class StockLot(models.Model):
                   JOIN product_template template
                        ON template.id = product.product_tmpl_id
             )
-            UPDATE stock_lot lot
-               SET serial_state = new_facts.serial_state,
-                   current_location_id = new_facts.current_location_id,
-                   customer_id = new_facts.customer_id,
-                   last_move_date = new_facts.last_move_date,
-                   warranty_start_date = new_facts.warranty_start_date,
-                   warranty_end_date = new_facts.warranty_end_date
-                   %(origin_set)s
+            INSERT INTO stock_serial_facts AS known
+                   (id, lot_id, serial_state, current_location_id, customer_id,
+                    last_move_date, warranty_start_date, warranty_end_date
+                    %(origin_columns)s)
+            SELECT id, id, serial_state, current_location_id, customer_id,
+                   last_move_date, warranty_start_date, warranty_end_date
+                   %(origin_values)s
               FROM new_facts
-             WHERE lot.id = new_facts.id
-               AND ((lot.serial_state, lot.current_location_id, lot.customer_id,
-                     lot.last_move_date, lot.warranty_start_date,
-                     lot.warranty_end_date)
-                    IS DISTINCT FROM
-                    (new_facts.serial_state, new_facts.current_location_id,
-                     new_facts.customer_id, new_facts.last_move_date,
-                     new_facts.warranty_start_date, new_facts.warranty_end_date)
-                    %(origin_changed)s)
+            ON CONFLICT (id) DO UPDATE
+               SET serial_state = EXCLUDED.serial_state,
+                   current_location_id = EXCLUDED.current_location_id,
+                   customer_id = EXCLUDED.customer_id,
+                   last_move_date = EXCLUDED.last_move_date,
+                   warranty_start_date = EXCLUDED.warranty_start_date,
+                   warranty_end_date = EXCLUDED.warranty_end_date
+                   %(origin_set)s
+             WHERE (known.serial_state, known.current_location_id,
+                    known.customer_id, known.last_move_date,
+                    known.warranty_start_date, known.warranty_end_date)
+                   IS DISTINCT FROM
+                   (EXCLUDED.serial_state, EXCLUDED.current_location_id,
+                    EXCLUDED.customer_id, EXCLUDED.last_move_date,
+                    EXCLUDED.warranty_start_date, EXCLUDED.warranty_end_date)
+                   %(origin_changed)s
             """,
             ids=ids,
             written_off=MoveLine._serial_written_off_sql(),
@@ -218,6 +233,8 @@ class StockLot(models.Model):
             first_line_cte=origins.get("first_line_cte", SQL()),
             first_line_columns=origins.get("first_line_columns", SQL()),
             first_line_join=origins.get("first_line_join", SQL()),
+            origin_columns=origins.get("origin_columns", SQL()),
+            origin_values=origins.get("origin_values", SQL()),
             origin_set=origins.get("origin_set", SQL()),
             origin_changed=origins.get("origin_changed", SQL()),
             warranty_end=self._warranty_end_sql(
@@ -258,16 +275,19 @@ class StockLot(models.Model):
             "first_line_join": SQL(
                 "LEFT JOIN first_origin ON first_origin.lot_id = target.id"
             ),
+            "origin_columns": SQL(", entry_origin, to_investigate"),
+            "origin_values": SQL(", entry_origin, COALESCE(flagged, FALSE)"),
             "origin_set": SQL(
                 """,
-                entry_origin = COALESCE(lot.entry_origin, new_facts.entry_origin),
+                entry_origin = COALESCE(known.entry_origin, EXCLUDED.entry_origin),
                 to_investigate = CASE
-                    WHEN lot.entry_origin IS NULL AND new_facts.flagged THEN TRUE
-                    ELSE lot.to_investigate
+                    WHEN known.entry_origin IS NULL AND EXCLUDED.to_investigate
+                    THEN TRUE
+                    ELSE known.to_investigate
                 END"""
             ),
             "origin_changed": SQL(
-                "OR (lot.entry_origin IS NULL AND new_facts.entry_origin IS NOT NULL)"
+                "OR (known.entry_origin IS NULL AND EXCLUDED.entry_origin IS NOT NULL)"
             ),
         }
 
@@ -286,27 +306,31 @@ class StockLot(models.Model):
     @api.model
     def _refresh_warranty_end_dates(self, templates):
         """Recompute the warranty ends of the serials of these products (their
-        warranty months changed), in one UPDATE."""
+        warranty months changed), in one statement."""
         self.env["product.template"].flush_model(["serial_warranty_months"])
-        self.env["stock.lot"].flush_model(["product_id", "warranty_start_date"])
+        self.env["stock.lot"].flush_model(["product_id"])
+        Facts = self.env["stock.serial.facts"]
+        Facts.flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE stock_lot lot
+                UPDATE stock_serial_facts facts
                    SET warranty_end_date = %(warranty_end)s
-                  FROM product_product product
+                  FROM stock_lot lot
+                  JOIN product_product product ON product.id = lot.product_id
                   JOIN product_template template
                        ON template.id = product.product_tmpl_id
-                 WHERE lot.product_id = product.id
+                 WHERE facts.id = lot.id
                    AND template.id = ANY(%(templates)s)
-                   AND lot.warranty_start_date IS NOT NULL
-                   AND lot.warranty_end_date IS DISTINCT FROM %(warranty_end)s
+                   AND facts.warranty_start_date IS NOT NULL
+                   AND facts.warranty_end_date IS DISTINCT FROM %(warranty_end)s
                 """,
                 warranty_end=self._warranty_end_sql(
-                    SQL("lot.warranty_start_date"),
+                    SQL("facts.warranty_start_date"),
                     SQL("template.serial_warranty_months"),
                 ),
                 templates=templates.ids,
             )
         )
-        self.invalidate_model(["warranty_end_date"])
+        Facts.invalidate_model(["warranty_end_date"])
+        self.invalidate_model(["warranty_end_date", "warranty_days_left"])

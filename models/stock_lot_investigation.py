@@ -2,8 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .stock_move_line_document import ENTRY_ORIGINS
-
 # Set only by a stock manager's action (or by the system, as superuser).
 BOOKKEEPING_FIELDS = frozenset(
     {
@@ -28,24 +26,26 @@ class StockLot(models.Model):
 
     # Added on transaction: a serial typed in a picker (invoice, transfer,
     # write-off) that left stock without ever having been received.
+    # Both are facts of the serial (stock.serial.facts): noting them at a
+    # serial's first move does not rewrite the serial's row.
     to_investigate = fields.Boolean(
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.to_investigate",
+        readonly=False,
         tracking=True,
         help="This serial left stock without ever having been received (it was "
         "typed in on a sale, transfer or write-off). Find out where it came from; "
         "a retrospective receipt puts the stock right and clears the flag.",
     )
     entry_origin = fields.Selection(
-        ENTRY_ORIGINS,
-        string="First Appeared On",
-        readonly=True,
-        copy=False,
+        related="serial_facts_id.entry_origin",
         help="The kind of document of this serial's first stock movement.",
     )
 
     def write(self, vals):
         self._check_bookkeeping_write(vals)
+        if "to_investigate" in vals:
+            # The flag is written on the facts row: it must exist.
+            self.env["stock.serial.facts"]._insert_missing_rows(self._origin.ids)
         return super().write(vals)
 
     def action_retrospective_receipt(self):

@@ -114,8 +114,8 @@ class StockLot(models.Model):
         Selling, correcting, writing off or taking back a serial reads its
         stock, then moves it. Two users doing so at the same moment would both
         see it in stock (Odoo's quant update skips locked quants and makes a
-        negative one). The lot rows are locked first, in id order (no
-        deadlock), and touched by an empty update: the second transaction
+        negative one). The serials' facts rows are locked first, in id order
+        (no deadlock), and touched by an empty update: the second transaction
         waits, and once the first commits PostgreSQL makes it start again
         (serialization failure, retried by the RPC layer) even when the first
         changed nothing else on the serial, so that it sees the serial gone and
@@ -123,10 +123,15 @@ class StockLot(models.Model):
         """
         ids = sorted({lot_id for lot_id in self.ids if isinstance(lot_id, int)})
         if ids:
+            # The serials' facts rows carry the lock: touching them rewrites
+            # no serial's row (stock_lot and its indexes do not grow).
+            Facts = self.env["stock.serial.facts"]
+            Facts._insert_missing_rows(ids)
+            Facts.flush_model()
             self.env.cr.execute(
                 SQL(
-                    "UPDATE stock_lot SET write_date = write_date WHERE id IN "
-                    "(SELECT id FROM stock_lot WHERE id = ANY(%s) "
+                    "UPDATE stock_serial_facts SET lot_id = lot_id WHERE id IN "
+                    "(SELECT id FROM stock_serial_facts WHERE id = ANY(%s) "
                     "ORDER BY id FOR NO KEY UPDATE)",
                     ids,
                 )

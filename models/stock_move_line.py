@@ -136,17 +136,16 @@ class StockMoveLine(models.Model):
         # sudo: the flag is bookkeeping of the movement the caller just made
         # (an invoicing user may post a delivery without rights on serials).
         Lot = self.env["stock.lot"].sudo()
+        Facts = self.env["stock.serial.facts"].sudo()
+        Facts._insert_missing_rows(lots.ids)
         for (origin, flagged), ids in lot_ids.items():
-            # The flag is only written when raised: a tracked field written on
-            # every received serial would cost receipts a tracking pass.
-            values = (
-                {"entry_origin": origin, "to_investigate": True}
-                if flagged
-                else {"entry_origin": origin}
-            )
-            # entry_origin alone is untracked bookkeeping: skip the chatter
-            # tracking pass over the serials' tracked fields.
-            Lot.browse(ids).with_context(tracking_disable=not flagged).write(values)
+            # The entry origin is untracked bookkeeping, written on the
+            # serials' facts rows: a receipt rewrites no serial's row.
+            Facts.browse(ids).write({"entry_origin": origin})
+            if flagged:
+                # Raised through the serial, for its tracked change in the
+                # chatter (rare: a serial that was never received).
+                Lot.browse(ids).write({"to_investigate": True})
         self.browse(outgoing_firsts)._schedule_serial_investigation()
 
     def _get_serial_document_name(self):

@@ -33,3 +33,5 @@ from . import test_serial_screens_list_tour
 from . import test_serial_import
 from . import test_serial_gs1_scans
 from . import test_serial_import_tour
+from . import test_serial_facts_storage
+from . import test_serial_search

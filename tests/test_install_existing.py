@@ -73,17 +73,11 @@ class TestInstallOnExistingSerials(SerialTrackingCase):
         }
 
     def _forget_facts(self):
-        """Put the serials back as they were before the addon was installed."""
+        """Put the serials back as they were before the addon was installed:
+        without facts rows."""
         self.env.flush_all()
         self.env.cr.execute(
-            SQL(
-                "UPDATE stock_lot SET serial_state = 'not_in_stock', "
-                "current_location_id = NULL, customer_id = NULL, "
-                "last_move_date = NULL, warranty_start_date = NULL, "
-                "warranty_end_date = NULL, entry_origin = NULL, "
-                "to_investigate = NULL WHERE id = ANY(%s)",
-                self.lots.ids,
-            )
+            SQL("DELETE FROM stock_serial_facts WHERE id = ANY(%s)", self.lots.ids)
         )
         self.env.invalidate_all()
 
@@ -148,7 +142,7 @@ class TestInstallOnExistingSerials(SerialTrackingCase):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE stock_lot SET entry_origin = 'correction', "
+                "UPDATE stock_serial_facts SET entry_origin = 'correction', "
                 "to_investigate = FALSE WHERE id = %s",
                 self.unreceived.id,
             )

@@ -215,14 +215,11 @@ class TestSerialEnquiry(EnquiryCase):
         self._receive(self.laptop, [("SN-OLD-1", 1), ("SN-OLD-2", 1)])
         old_1, old_2 = self._lot("SN-OLD-1"), self._lot("SN-OLD-2")
         self._deliver(self.laptop, [(old_2, 1)])
-        # As before installation: no facts.
+        # As before installation: no facts rows.
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE stock_lot SET serial_state = 'not_in_stock', "
-                "current_location_id = NULL, customer_id = NULL, "
-                "last_move_date = NULL, warranty_start_date = NULL, "
-                "warranty_end_date = NULL WHERE id IN %s",
+                "DELETE FROM stock_serial_facts WHERE id IN %s",
                 (old_1.id, old_2.id),
             )
         )
@@ -413,7 +410,9 @@ class TestSerialEnquirySearch(EnquiryCase):
             self.lot_1002,
         )
         # A warranty that has ended is not "under warranty".
-        self.lot_1002.warranty_end_date = date.today() - relativedelta(days=1)
+        self.lot_1002.serial_facts_id.warranty_end_date = date.today() - relativedelta(
+            days=1
+        )
         self.assertFalse(
             self._found(self._filter_domain("under_warranty"), self.all_lots)
         )

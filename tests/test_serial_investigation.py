@@ -201,7 +201,8 @@ class TestSerialInvestigation(
     def test_serials_with_earlier_history_are_not_classified_again(self):
         self._receive(self.laptop, [("SN-OLD", 1)])
         lot = self._lots(self.laptop, "SN-OLD")
-        lot.sudo().entry_origin = False  # as for serials made before the addon
+        # As for serials made before the addon.
+        lot.serial_facts_id.sudo().entry_origin = False
         self._deliver(self.laptop, [(lot, 1)])
         self.assertFalse(lot.entry_origin)
         self.assertFalse(lot.to_investigate)

@@ -207,7 +207,8 @@ class LiveCheck:
             "the addon's footprint is known before its uninstallation",
             footprint["indexes"] == footprint["manual_indexes"]
             and "stock_lot_history" in footprint["tables"]
-            and ["stock_lot", "serial_state"] in footprint["columns"],
+            and "stock_serial_facts" in footprint["tables"]
+            and ["stock_lot", "corrected_from_id"] in footprint["columns"],
             json.dumps(footprint),
         )
 

@@ -73,10 +73,12 @@ NATIVE_QUERIES = {
 ADDON_QUERIES = {
     "lot_facts": (
         1,
-        "SELECT id, serial_state, current_location_id, customer_id, "
-        "last_move_date::text, warranty_start_date::text, warranty_end_date::text, "
-        "to_investigate, entry_origin, corrected_from_id, corrected_to_id "
-        "FROM stock_lot",
+        "SELECT lot.id, facts.serial_state, facts.current_location_id, "
+        "facts.customer_id, facts.last_move_date::text, "
+        "facts.warranty_start_date::text, facts.warranty_end_date::text, "
+        "facts.to_investigate, facts.entry_origin, lot.corrected_from_id, "
+        "lot.corrected_to_id "
+        "FROM stock_lot lot LEFT JOIN stock_serial_facts facts ON facts.id = lot.id",
     ),
     "invoice_serials": (
         2,

@@ -1,0 +1,209 @@
+# Copyright 2026 product_serial_tracking contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists
+
+from ..models.stock_lot_search import SERIAL_NAME_INDEX, SERIAL_SEARCH_MAX_IDS
+from .common import SerialTrackingCase
+
+SEARCH_VIEW = "product_serial_tracking.stock_lot_enquiry_view_search"
+LIST_SPEC = {"name": {}, "serial_state": {}, "last_move_date": {}}
+LIST_ORDER = "last_move_date desc, id desc"
+
+
+@tagged("post_install", "-at_install")
+class TestSerialSearch(SerialTrackingCase):
+    """A whole serial, the start of one, a part of one: each found the way
+    that fits, in the enquiry's search box and in every picker."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        names = ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100", "XSN-ABC-1", "SN_ABC-7"]
+        cls.lots = {name: cls._create_lot(cls.laptop, name) for name in names}
+        cls.other_company = cls.env["res.company"].create({"name": "Other Serials"})
+        cls.user = new_test_user(
+            cls.env,
+            "serial.searcher",
+            groups="stock.group_stock_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.foreign = cls.env["stock.lot"].create(
+            {
+                "name": "ABC-10",
+                "product_id": cls.laptop.id,
+                "company_id": cls.other_company.id,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        # A stock user of the test company: record rules apply.
+        self.env = self.env(user=self.user)
+
+    def _names(self, domain):
+        return sorted(self.env["stock.lot"].search(domain).mapped("name"))
+
+    def _fitted(self, text):
+        domain = [("product_id", "=", self.laptop.id), ("serial_search", "ilike", text)]
+        return self._names(domain)
+
+    def test_a_whole_serial_finds_that_serial_only(self):
+        """A scan: the serial of that name, not the longer ones holding it."""
+        self.assertEqual(self._fitted("SN-ABC-1"), ["SN-ABC-1"])
+        self.assertEqual(self._fitted("  sn-abc-1 "), ["SN-ABC-1"])
+
+    def test_the_start_of_a_serial_finds_those_starting_with_it(self):
+        self.assertEqual(
+            self._fitted("sn-abc"), ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100"]
+        )
+
+    def test_a_part_of_a_serial_finds_those_containing_it(self):
+        self.assertEqual(
+            self._fitted("ABC-1"),
+            ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100", "XSN-ABC-1"],
+        )
+        self.assertEqual(self._fitted("abc-10"), ["SN-ABC-10", "SN-ABC-100"])
+
+    def test_wildcards_typed_are_plain_characters(self):
+        self.assertEqual(self._fitted("SN_ABC"), ["SN_ABC-7"])
+        self.assertEqual(self._fitted("%"), [])
+        self.assertEqual(self._fitted("SN-ABC-%"), [])
+        self.assertEqual(self._fitted("no such serial"), [])
+
+    def test_an_empty_search_finds_every_serial(self):
+        self.assertEqual(len(self._fitted("  ")), len(self.lots))
+
+    def test_another_companys_serial_does_not_hide_ours(self):
+        """ABC-10 is a whole serial of another company only: ours containing
+        it are found, theirs is not shown."""
+        self.assertEqual(
+            self._names([("serial_search", "ilike", "ABC-10")]),
+            ["SN-ABC-10", "SN-ABC-100"],
+        )
+        other = self.env["stock.lot"].sudo().with_company(self.other_company)
+        self.assertEqual(
+            other.search([("serial_search", "ilike", "abc-10")]).mapped("name"),
+            ["ABC-10"],
+        )
+
+    def test_pickers_search_the_fitted_way(self):
+        """name_search (the Many2one autocomplete of every serial picker)."""
+        Lot = self.env["stock.lot"]
+        domain = [("product_id", "=", self.laptop.id)]
+        for text, expected in (
+            ("SN-ABC-1", ["SN-ABC-1"]),
+            ("sn-abc-1", ["SN-ABC-1"]),
+            ("SN-ABC", ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100"]),
+            ("ABC-10", ["SN-ABC-10", "SN-ABC-100"]),
+        ):
+            found = [name for _id, name in Lot.name_search(text, domain, limit=8)]
+            self.assertEqual(sorted(found), expected, text)
+        # Other operators keep Odoo's meaning.
+        found = Lot.name_search("SN-ABC-1", domain, operator="not ilike", limit=8)
+        self.assertEqual(sorted(name for _id, name in found), ["SN_ABC-7"])
+
+    def test_the_search_box_offers_the_fitted_search_and_contains(self):
+        arch = etree.fromstring(
+            self.env["stock.lot"].get_view(self.env.ref(SEARCH_VIEW).id, "search")[
+                "arch"
+            ]
+        )
+        domains = [node.get("filter_domain") for node in arch.iter("field")]
+        self.assertIn("[('serial_search', 'ilike', self)]", domains)
+        self.assertIn("[('name', 'ilike', self)]", domains)
+
+    def _text_searches(self, call):
+        """The names searches (the three of _find_serial_search_matches) made
+        while running `call`, read from Odoo's query log."""
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logged:
+            call()
+        return [
+            line
+            for line in logged.output
+            if "FROM stock_lot WHERE" in line
+            and ("upper(name)" in line or "name ILIKE" in line)
+        ]
+
+    def test_the_count_does_not_search_the_names_again(self):
+        """web_search_read fetches a page, then counts: the names are searched
+        once, the count reuses the matches."""
+        Lot = self.env["stock.lot"]
+        many = [
+            {"name": f"SN-PAGE-{index:03d}", "product_id": self.laptop.id}
+            for index in range(12)
+        ]
+        Lot.create(many)
+        self.env.flush_all()
+        result = {}
+
+        def search():
+            result.update(
+                Lot.web_search_read(
+                    [("serial_search", "ilike", "sn-page")],
+                    LIST_SPEC,
+                    limit=10,
+                    order=LIST_ORDER,
+                    count_limit=10001,
+                )
+            )
+
+        searches = self._text_searches(search)
+        self.assertEqual(result["length"], 12)
+        self.assertEqual(len(result["records"]), 10)
+        # Exact (none), then the prefix: two probes, once.
+        self.assertEqual(len(searches), 2, searches)
+
+    def test_many_matches_stay_a_subquery(self):
+        """More matches than SERIAL_SEARCH_MAX_IDS are not read into memory:
+        the search stays a subquery, with the same results."""
+        matches = self.env["stock.lot"]._find_serial_search_matches("SN-ABC")
+        self.assertEqual(
+            sorted(matches),
+            sorted(
+                lot.id for name, lot in self.lots.items() if name.startswith("SN-ABC")
+            ),
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO stock_lot (name, product_id, company_id, product_uom_id) "
+                "SELECT 'SN-BULK-' || n, %s, %s, %s FROM generate_series(1, %s) n",
+                self.laptop.id,
+                self.company.id,
+                self.laptop.uom_id.id,
+                SERIAL_SEARCH_MAX_IDS + 1,
+            )
+        )
+        matches = self.env["stock.lot"]._find_serial_search_matches("sn-bulk-")
+        self.assertIsInstance(matches, SQL)
+        self.assertEqual(
+            self.env["stock.lot"].search_count(
+                [("serial_search", "ilike", "sn-bulk-")]
+            ),
+            SERIAL_SEARCH_MAX_IDS + 1,
+        )
+
+    def test_each_question_uses_the_index_that_fits(self):
+        """EXPLAIN of the very queries the search makes, in their order
+        (sequential scans off: the test database is too small for the planner
+        to prefer an index)."""
+        self.assertTrue(index_exists(self.env.cr, SERIAL_NAME_INDEX))
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [SERIAL_NAME_INDEX]
+        )
+        self.assertIn("upper((name)::text) text_pattern_ops", self.env.cr.fetchone()[0])
+        queries = self.env["stock.lot"]._serial_search_queries("ABC-1")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        for query, index in zip(
+            queries,
+            [SERIAL_NAME_INDEX, SERIAL_NAME_INDEX, "stock_lot__name_index"],
+            strict=True,
+        ):
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.assertIn(index, plan, plan)
