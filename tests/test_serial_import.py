@@ -3,8 +3,9 @@
 import base64
 from datetime import date
 
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_serial_import import SerialImportCase
 
@@ -404,3 +405,112 @@ class TestSerialImportRefusals(SerialImportCase):
             file_name="serials.csv",
             receipt=self._draft_receipt((self.laptop, 3)),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSerialImportCompaniesAndRights(SerialImportCase):
+    """The receipt's company decides; users without stock rights or without
+    the receipt's company are refused, nothing written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Import Company B"})
+        cls.warehouse_b = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company_b.id)], limit=1
+        )
+        cls.user_ab = new_test_user(
+            cls.env,
+            "import_user_ab",
+            groups="stock.group_stock_user,stock.group_production_lot",
+            company_id=cls.company.id,
+            company_ids=[Command.set((cls.company | cls.company_b).ids)],
+        )
+        cls.user_a = new_test_user(
+            cls.env,
+            "import_user_a",
+            groups="stock.group_stock_user,stock.group_production_lot",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.sales_user = new_test_user(
+            cls.env, "import_sales_user", groups="sales_team.group_sale_salesman"
+        )
+
+    def _receipt_b(self):
+        receipt = (
+            self.env["stock.picking"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "picking_type_id": self.warehouse_b.in_type_id.id,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": self.warehouse_b.lot_stock_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.laptop.name,
+                                "product_id": self.laptop.id,
+                                "product_uom_qty": 2,
+                                "location_id": self.supplier_location.id,
+                                "location_dest_id": self.warehouse_b.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        receipt.action_confirm()
+        return receipt
+
+    def test_receipt_of_the_other_company(self):
+        self._receive(self.laptop, [("SN-MC-1", 1)])  # in stock in company A
+        receipt = self._receipt_b()
+        env = self.env(
+            user=self.user_ab,
+            context=dict(
+                self.env.context,
+                allowed_company_ids=[self.company.id, self.company_b.id],
+            ),
+        )
+        self._import(receipt, "SN-MC-1\nSN-MC-2", env=env)
+        receipt.with_env(env).button_validate()
+        self.assertEqual(receipt.state, "done")
+        # Odoo gives a received serial its product's company (none here): the
+        # serial of company A's stock is received in company B too.
+        self.assertEqual(
+            sorted(receipt.move_line_ids.lot_id.mapped("name")), ["SN-MC-1", "SN-MC-2"]
+        )
+        self.assertIn(self._lot("SN-MC-1", self.laptop), receipt.move_line_ids.lot_id)
+        # Already in stock in company B now: refused there.
+        receipt_2 = self._receipt_b()
+        wizard = self._wizard(receipt_2, env=env, data="SN-MC-2")
+        before = self._db_snapshot()
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        self.assertIn("SN-MC-2 is already in stock", str(caught.exception))
+        self.assertEqual(self._db_snapshot(), before)
+
+    def test_user_without_the_receipts_company_refused(self):
+        receipt = self._receipt_b()
+        env = self.env(user=self.user_a)
+        before = self._db_snapshot()
+        with self.assertRaises(AccessError):
+            env["stock.serial.import"].create(
+                {"picking_id": receipt.id, "data": "SN-MC-X"}
+            ).action_import()
+        self.assertEqual(self._db_snapshot(), before)
+
+    def test_user_without_stock_rights_refused(self):
+        receipt = self._draft_receipt((self.laptop, 1))
+        before = self._db_snapshot()
+        with self.assertRaises(AccessError):
+            self.env(user=self.sales_user)["stock.serial.import"].create(
+                {"picking_id": receipt.id, "data": "SN-SALES"}
+            )
+        self.assertEqual(self._db_snapshot(), before)
+
+    def test_stock_user_imports(self):
+        receipt = self._draft_receipt((self.laptop, 1))
+        self._import(receipt, "SN-USER-1", env=self.env(user=self.user_a))
+        self.assertEqual(set(self._serials(receipt)), {(self.laptop, "SN-USER-1")})
