@@ -89,3 +89,6 @@ fi
 if [ -z "$only" ] || [ "$only" = load ]; then
   "$VENV/bin/python" "$here/../bench/bench_load.py" "$env_file"  # load run on a read replica (bench/bench_load.py)
 fi
+if [ -z "$only" ] || [ "$only" = serial_import ]; then
+  "$VENV/bin/python" "$here/../bench/bench_serial_import.py" "$env_file"  # Import Serials of 10,000 against Odoo's (bench/bench_serial_import.py)
+fi
