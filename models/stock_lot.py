@@ -54,17 +54,36 @@ class StockLot(models.Model):
 
     def init(self):
         result = super().init()
-        if not index_exists(self.env.cr, UNIQUE_SERIAL_INDEX):
-            self._check_no_duplicate_serials()
-            create_unique_index(
-                self.env.cr,
-                UNIQUE_SERIAL_INDEX,
-                self._table,
-                # A missing company counts as one value: two company-less lots
-                # of a product must not share a name either.
-                ["product_id", "COALESCE(company_id, 0)", "name"],
-            )
+        self._create_unique_serial_index()
         return result
+
+    @api.model
+    def _create_unique_serial_index(self):
+        """The unique index on (product, name, company). The name comes second
+        so that a serial picker lists a product's serials in the order of
+        names straight from it (18.0.1 had the company second: re-made)."""
+        cr = self.env.cr
+        if index_exists(cr, UNIQUE_SERIAL_INDEX):
+            cr.execute(
+                SQL(
+                    "SELECT pg_get_indexdef(%s::regclass) LIKE %s",
+                    UNIQUE_SERIAL_INDEX,
+                    "%(product_id, name, COALESCE(company_id, 0))%",
+                )
+            )
+            if cr.fetchone()[0]:
+                return
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(UNIQUE_SERIAL_INDEX)))
+        else:
+            self._check_no_duplicate_serials()
+        create_unique_index(
+            cr,
+            UNIQUE_SERIAL_INDEX,
+            self._table,
+            # A missing company counts as one value: two company-less lots of
+            # a product must not share a name either.
+            ["product_id", "name", "COALESCE(company_id, 0)"],
+        )
 
     @api.model
     def _check_no_duplicate_serials(self):

@@ -121,35 +121,40 @@ class StockLot(models.Model):
     @api.model
     def _find_serial_search_matches(self, text):
         self.flush_model(["name", "company_id"])
-        for query in self._serial_search_queries(text):
-            self.env.cr.execute(SQL("%s LIMIT %s", query, SERIAL_SEARCH_MAX_IDS + 1))
+        for condition in self._serial_search_conditions(text):
+            self.env.cr.execute(self._serial_search_probe(condition))
             ids = [row[0] for row in self.env.cr.fetchall()]
             if len(ids) > SERIAL_SEARCH_MAX_IDS:
-                return SQL("(%s)", query)
+                # Left to PostgreSQL to join with the rest of the search (it
+                # probes each serial the page needs instead of listing all).
+                return SQL("(SELECT id FROM stock_lot WHERE %s)", condition)
             if ids:
                 return ids
         return []
 
     @api.model
-    def _serial_search_queries(self, text):
-        """The queries of the serials of the user's companies this text finds,
-        tried in this order: a whole serial (equality in the b-tree), the start
-        of one (a range of the b-tree), a part of one (the trigram index)."""
+    def _serial_search_conditions(self, text):
+        """The conditions on the name this text is tried with, in this order:
+        a whole serial (equality in the b-tree), the start of one (a range of
+        the b-tree), a part of one (the trigram index)."""
         pattern = _like_escape(text)
-        conditions = (
+        return (
             SQL("upper(name) = upper(%s)", text),
             SQL("upper(name) LIKE upper(%s)", f"{pattern}%"),
             SQL("name ILIKE %s", f"%{pattern}%"),
         )
-        # The name's condition alone picks the rows (OFFSET 0 keeps PostgreSQL
-        # from mixing in the companies' indexes), then the companies filter.
-        return [
-            SQL(
-                "SELECT id FROM (SELECT id, company_id FROM stock_lot WHERE %s "
-                "OFFSET 0) AS named WHERE named.company_id IS NULL "
-                "OR named.company_id = ANY(%s)",
-                condition,
-                self.env.companies.ids,
-            )
-            for condition in conditions
-        ]
+
+    @api.model
+    def _serial_search_probe(self, condition):
+        """At most SERIAL_SEARCH_MAX_IDS + 1 serials of the user's companies
+        meeting the condition. The name's condition alone picks the rows
+        (OFFSET 0 keeps PostgreSQL from mixing in the companies' indexes),
+        then the companies filter them."""
+        return SQL(
+            "SELECT id FROM (SELECT id, company_id FROM stock_lot WHERE %s "
+            "OFFSET 0) AS named WHERE named.company_id IS NULL "
+            "OR named.company_id = ANY(%s) LIMIT %s",
+            condition,
+            self.env.companies.ids,
+            SERIAL_SEARCH_MAX_IDS + 1,
+        )

@@ -3,10 +3,12 @@
 from lxml import etree
 
 from odoo import Command
+from odoo.osv import expression
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
+from ..models.stock_lot import UNIQUE_SERIAL_INDEX
 from ..models.stock_lot_search import SERIAL_NAME_INDEX, SERIAL_SEARCH_MAX_IDS
 from .common import SerialTrackingCase
 
@@ -197,7 +199,11 @@ class TestSerialSearch(SerialTrackingCase):
             "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [SERIAL_NAME_INDEX]
         )
         self.assertIn("upper((name)::text) text_pattern_ops", self.env.cr.fetchone()[0])
-        queries = self.env["stock.lot"]._serial_search_queries("ABC-1")
+        Lot = self.env["stock.lot"]
+        queries = [
+            Lot._serial_search_probe(condition)
+            for condition in Lot._serial_search_conditions("ABC-1")
+        ]
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         for query, index in zip(
             queries,
@@ -207,3 +213,44 @@ class TestSerialSearch(SerialTrackingCase):
             self.env.cr.execute(SQL("EXPLAIN %s", query))
             plan = "\n".join(row[0] for row in self.env.cr.fetchall())
             self.assertIn(index, plan, plan)
+
+    def test_a_picker_lists_a_products_serials_from_the_unique_index(self):
+        """A serial picker opened on a product of many serials: its first
+        names come in order from the unique index (product, name, company),
+        no sort of all the product's serials (EXPLAIN, sequential scans off)."""
+        Lot = self.env["stock.lot"]
+        domain = expression.AND(
+            [
+                Lot._search_display_name("ilike", ""),
+                [("product_id", "=", self.laptop.id)],
+                ["|", ("company_id", "=", self.company.id), ("company_id", "=", False)],
+            ]
+        )
+        query = Lot._search(domain, limit=8)
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn(UNIQUE_SERIAL_INDEX, plan, plan)
+        # At most an incremental sort of the ids of one name, never a sort.
+        self.assertNotRegex(plan, r"(^|->\s+)Sort\b", plan)
+
+    def test_the_unique_index_of_18_0_1_is_made_again(self):
+        """18.0.1 made it on (product, company, name): an upgrade re-makes it
+        with the name second, still refusing the same duplicates."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(UNIQUE_SERIAL_INDEX)))
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON stock_lot "
+                "(product_id, COALESCE(company_id, 0), name)",
+                SQL.identifier(UNIQUE_SERIAL_INDEX),
+            )
+        )
+        self.env["stock.lot"]._create_unique_serial_index()
+        cr.execute(SQL("SELECT pg_get_indexdef(%s::regclass)", UNIQUE_SERIAL_INDEX))
+        definition = cr.fetchone()[0]
+        self.assertIn("UNIQUE INDEX", definition)
+        self.assertTrue(
+            definition.endswith("(product_id, name, COALESCE(company_id, 0))"),
+            definition,
+        )
