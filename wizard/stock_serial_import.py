@@ -57,8 +57,14 @@ class StockSerialImport(models.TransientModel):
     def action_import(self):
         """Check every line, then add them all to the receipt's moves."""
         self.ensure_one()
-        picking = self.picking_id.with_company(self.picking_id.company_id)
-        picking.check_access("write")
+        self.picking_id.check_access("write")
+        # The receipt's company decides: its nomenclature, serials and stock.
+        return self.with_company(self.picking_id.company_id)._import()
+
+    # ---- Reading ----
+
+    def _import(self):
+        picking = self.picking_id
         self._check_picking(picking)
         rows = self._read_rows()
         items, errors = self._check_rows(picking, rows)
@@ -78,8 +84,6 @@ class StockSerialImport(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-
-    # ---- Reading ----
 
     @api.model
     def _check_no_nul(self, vals):
