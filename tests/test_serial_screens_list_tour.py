@@ -12,6 +12,14 @@ class TestSerialListTour(SerialScreensTourCase):
     def test_search_without_match_says_so(self):
         self._start("product_serial_tracking_serial_no_match_tour")
 
+    def test_a_scanned_serial_its_start_and_a_part(self):
+        self._grey_carpets()
+        self._start("product_serial_tracking_serial_scan_search_tour")
+        self._start(
+            "product_serial_tracking_serial_search_choices_tour",
+            screenshot="search_choices",
+        )
+
     def test_list_shows_whole_serial_numbers(self):
         self._grey_carpets()
         self._start("product_serial_tracking_serial_list_tour", screenshot="list")

@@ -6,6 +6,7 @@ import { markup } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { escape } from "@web/core/utils/strings";
+import { ListController } from "@web/views/list/list_controller";
 import { ListRenderer } from "@web/views/list/list_renderer";
 import { listView } from "@web/views/list/list_view";
 
@@ -50,8 +51,19 @@ export class SerialEnquiryListRenderer extends ListRenderer {
     }
 }
 
+/**
+ * Its root carries o_serial_enquiry_list: the search box's choices are as
+ * wide as the serial typed in them (serial_list_view.scss).
+ */
+export class SerialEnquiryListController extends ListController {
+    get className() {
+        return `${super.className || ""} o_serial_enquiry_list`;
+    }
+}
+
 export const serialEnquiryListView = {
     ...listView,
+    Controller: SerialEnquiryListController,
     Renderer: SerialEnquiryListRenderer,
 };
 

@@ -171,3 +171,91 @@ registry
             },
         ],
     });
+
+// A whole serial (a scan) finds that serial only; "contains" finds the part.
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_scan_search_tour", {
+        steps: () => [
+            {
+                trigger: ".o_list_view .o_data_row:contains(LT-2026-000102)",
+            },
+            {
+                content: "Scan a whole serial into the search box",
+                trigger: ".o_searchview_input",
+                run: "edit lt-2026-000101",
+            },
+            {
+                trigger: ".o_searchview_autocomplete:contains(Serial Number contains)",
+            },
+            {
+                trigger: ".o_searchview_autocomplete .focus:contains(Serial Number)",
+                run: "press Enter",
+            },
+            {
+                content: "That serial only, not the one whose number starts alike",
+                trigger:
+                    ".o_list_view:has(.o_data_row:contains(LT-2026-000101)):not(:has(.o_data_row:contains(LT-2026-000102)))",
+            },
+            {
+                trigger: ".o_searchview .o_facet_remove",
+                run: "click",
+            },
+            {
+                trigger: ".o_list_view .o_data_row:contains(CR-GREY-00021)",
+            },
+            {
+                content: "The start of a serial",
+                trigger: ".o_searchview_input",
+                run: "edit cr-grey-0003",
+            },
+            {
+                trigger: ".o_searchview_autocomplete .focus:contains(Serial Number)",
+                run: "press Enter",
+            },
+            {
+                trigger:
+                    ".o_list_view:has(.o_data_row:contains(CR-GREY-00031)):has(.o_data_row:contains(CR-GREY-00032)):not(:has(.o_data_row:contains(CR-GREY-00021)))",
+            },
+            {
+                trigger: ".o_searchview .o_facet_remove",
+                run: "click",
+            },
+            {
+                trigger: ".o_list_view .o_data_row:contains(CR-GREY-00021)",
+            },
+            {
+                content: "Contains: a part of the serial, wherever it is",
+                trigger: ".o_searchview_input",
+                run: "edit 2026-00010",
+            },
+            {
+                trigger:
+                    ".o_searchview_autocomplete li:contains(Serial Number contains) a",
+                run: "click",
+            },
+            {
+                trigger:
+                    ".o_list_view:has(.o_data_row:contains(LT-2026-000101)):has(.o_data_row:contains(LT-2026-000102)):not(:has(.o_data_row:contains(CR-GREY-00021)))",
+            },
+        ],
+    });
+
+// The search box's choices for a typed serial (its screenshot).
+registry
+    .category("web_tour.tours")
+    .add("product_serial_tracking_serial_search_choices_tour", {
+        steps: () => [
+            {
+                trigger: ".o_list_view .o_data_row:contains(LT-2026-000102)",
+            },
+            {
+                trigger: ".o_searchview_input",
+                run: "edit LT-2026-000101",
+            },
+            {
+                trigger:
+                    ".o_searchview_autocomplete:contains(Serial Number contains) .focus:contains(Serial Number)",
+            },
+        ],
+    });
