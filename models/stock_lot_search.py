@@ -61,13 +61,13 @@ class StockLot(models.Model):
             lot.serial_search = lot.name
 
     def _search_serial_search(self, operator, value):
-        if operator not in ("ilike", "=ilike", "=") or not isinstance(value, str):
+        # Only "ilike" (what the search box and the pickers send) is fitted;
+        # the other operators keep Odoo's meaning on the name.
+        if operator != "ilike" or not isinstance(value, str):
             return [("name", operator, value)]
         text = value.strip()
         if not text:
-            return (
-                expression.TRUE_DOMAIN if operator == "ilike" else [("name", "=", "")]
-            )
+            return expression.TRUE_DOMAIN
         return [("id", "in", self._get_serial_search_matches(text))]
 
     @api.model
@@ -78,9 +78,7 @@ class StockLot(models.Model):
         domain = super()._search_display_name(operator, value)
         return [
             ("serial_search", leaf[1], leaf[2])
-            if expression.is_leaf(leaf)
-            and leaf[0] == "name"
-            and leaf[1] in ("ilike", "=ilike")
+            if expression.is_leaf(leaf) and leaf[0] == "name" and leaf[1] == "ilike"
             else leaf
             for leaf in domain
         ]

@@ -109,6 +109,9 @@ class TestSerialSearch(SerialTrackingCase):
         # Other operators keep Odoo's meaning.
         found = Lot.name_search("SN-ABC-1", domain, operator="not ilike", limit=8)
         self.assertEqual(sorted(name for _id, name in found), ["SN_ABC-7"])
+        self.assertEqual(Lot.name_search("sn-abc", domain, operator="=ilike"), [])
+        found = Lot.name_search("sn-abc-1_", domain, operator="=ilike")
+        self.assertEqual(sorted(name for _id, name in found), ["SN-ABC-10"])
 
     def test_the_search_box_offers_the_fitted_search_and_contains(self):
         arch = etree.fromstring(
