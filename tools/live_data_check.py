@@ -20,6 +20,10 @@ c. the addon used (invoice of serials, typed-in serial, correction), then
 d. uninstalled: Odoo's data unchanged, the addon's tables, columns, SQL view
    and indexes gone, and Odoo still receiving serials.
 
+Then the upgrade from the previous release (PREVIOUS_VERSION, taken from the
+repository's history): a. and b. with that release's code, c. with the
+checkout's, whose migration must keep every fact of the addon.
+
 Prints ``[live] PASS <check>`` / ``[live] FAIL <check>: <why>``; ``run()``
 returns the (name, ok, detail) list that tools/odoo_tests.py counts.
 """
@@ -31,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,15 +53,22 @@ TOTAL_LOG = re.compile(
 LOG_ERROR = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", re.MULTILINE)
 
 
+# The release an upgrade is checked from: the last commit of the repository
+# whose manifest says this version.
+PREVIOUS_VERSION = "18.0.1.0.0"
+
+
 class Step(Exception):
     """A step that could not run: the later ones are meaningless."""
 
 
 class LiveCheck:
-    def __init__(self, cfg, database, prefix="[live]"):
+    def __init__(self, cfg, database, prefix="[live]", addons_path=None):
         self.cfg = cfg
         self.database = database
         self.prefix = prefix
+        # Another release's code for the steps before the upgrade, when set.
+        self.addons_path = addons_path
         self.results = []
         # One folder per database: `make test` may run twice at the same time.
         self.log_dir = Path(cfg["STATE"], "live", database)
@@ -82,7 +94,7 @@ class LiveCheck:
         )
         started = time.monotonic()
         run = subprocess.run(
-            harness.odoo_shell_cmd(self.cfg, self.database),
+            harness.odoo_shell_cmd(self.cfg, self.database) + self._addons_args(),
             input=script,
             capture_output=True,
             text=True,
@@ -119,6 +131,7 @@ class LiveCheck:
                     self.cfg,
                     self.database,
                     *args,
+                    *self._addons_args(),
                     f"--http-port={harness.free_port()}",
                 ),
                 stdout=log,
@@ -135,6 +148,9 @@ class LiveCheck:
             f"exit code {run.returncode}, log {log_file}:\n"
             + ("\n".join(_error_lines(text)) or text[-2000:]),
         )
+
+    def _addons_args(self):
+        return [f"--addons-path={self.addons_path}"] if self.addons_path else []
 
     def compare(self, name, before, after, only_existing=False):
         """Check that the fingerprint `after` holds `before` unchanged."""
@@ -227,6 +243,49 @@ class LiveCheck:
             uninstalled["fingerprint"],
         )
 
+    def run_upgrade_from_previous(self):
+        """Install the previous release on live data, use it, then upgrade to
+        the checkout: the migration keeps Odoo's data and the addon's."""
+        module = self.cfg["MODULE"]
+        native = self.shell("native", {"batch_size": BATCH_SIZE})
+        if "fingerprint" not in native:
+            raise Step("native")
+        lot_ids = sorted(int(key) for key in native["fingerprint"]["lots"])
+        ok, _log, detail = self.odoo("install", "-i", module, "--log-level=warn")
+        self.record(f"install {PREVIOUS_VERSION} on live data", ok, detail)
+        if not ok:
+            raise Step("install")
+        installed = self.shell("installed", {"ids": native["ids"], "lot_ids": lot_ids})
+        if "addon" not in installed:
+            raise Step("installed")
+        self.addons_path = None
+        ok, _log, detail = self.odoo("upgrade", "-u", module, "--log-level=warn")
+        self.record(
+            f"upgrade from {PREVIOUS_VERSION} (-u {module}) without error", ok, detail
+        )
+        if not ok:
+            raise Step("upgrade")
+        upgraded = self.shell("upgraded", no_error_check="upgraded step logs no error")
+        self.compare(
+            f"upgrade from {PREVIOUS_VERSION} keeps Odoo's data",
+            installed["fingerprint"],
+            upgraded["fingerprint_upgraded"],
+        )
+        self.compare(
+            f"upgrade from {PREVIOUS_VERSION} keeps the addon's data (serial facts "
+            "moved to stock_serial_facts, corrections, invoice serials, "
+            "investigation flags and to-dos, warranties, history)",
+            installed["addon"],
+            upgraded["addon"],
+        )
+        footprint = upgraded.get("footprint") or {}
+        self.record(
+            f"upgrade from {PREVIOUS_VERSION} drops the facts' old columns",
+            "stock_serial_facts" in footprint.get("tables", [])
+            and ["stock_lot", "serial_state"] not in footprint.get("columns", []),
+            json.dumps(footprint),
+        )
+
     def check_batches(self, log):
         batches = [tuple(map(int, m.groups())) for m in BATCH_LOG.finditer(log)]
         total = TOTAL_LOG.search(log)
@@ -254,7 +313,8 @@ def _error_lines(text):
 
 
 def run(cfg, template, keep_db=False):
-    """Run the scenario on a new database from `template`; the results."""
+    """Run the scenario on a new database from `template`, then the upgrade
+    from the previous release on another; the results."""
     database = f"pst_live_{os.getpid()}"
     harness.drop_database(cfg, database)
     harness.create_database(cfg, database, template)
@@ -272,11 +332,112 @@ def run(cfg, template, keep_db=False):
             print(f"[live] kept database {database}")
         else:
             harness.drop_database(cfg, database)
-    if harness.report_results("[live]", check.results, started) or keep_db:
+    results = check.results + _run_upgrade_from_previous(cfg, template, keep_db)
+    if harness.report_results("[live]", results, started) or keep_db:
         print(f"[live] logs in {check.log_dir}")
     else:
         shutil.rmtree(check.log_dir, ignore_errors=True)
-    return check.results
+    return results
+
+
+def _run_upgrade_from_previous(cfg, template, keep_db):
+    database = f"pst_live_previous_{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="pst_previous_") as folder:
+        addon = Path(folder, cfg["MODULE"])
+        revision = _previous_release(addon)
+        check = LiveCheck(cfg, database, addons_path=_addons_path(cfg, folder))
+        if not revision:
+            check.record(
+                f"the repository's history holds release {PREVIOUS_VERSION}",
+                False,
+                "no commit of __manifest__.py with that version (a shallow clone?)",
+            )
+            return check.results
+        print(
+            f"[live] upgrade from {PREVIOUS_VERSION} ({revision[:10]}) on live data "
+            f"({database})",
+            flush=True,
+        )
+        harness.drop_database(cfg, database)
+        harness.create_database(cfg, database, template)
+        try:
+            check.run_upgrade_from_previous()
+        except Step as step:
+            print(f"[live] stopped after the {step} step", flush=True)
+        finally:
+            if keep_db:
+                print(f"[live] kept database {database}")
+            else:
+                harness.drop_database(cfg, database)
+        if not keep_db and all(ok for _name, ok, _detail in check.results):
+            shutil.rmtree(check.log_dir, ignore_errors=True)
+        return check.results
+
+
+def _previous_release(target):
+    """Extract into `target` the last commit whose manifest has
+    PREVIOUS_VERSION; its revision, or None."""
+    repo = Path(__file__).resolve().parent.parent
+    found = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "log",
+            "-1",
+            "--format=%H",
+            f'-G"version": "{re.escape(PREVIOUS_VERSION)}"',
+            "--",
+            "__manifest__.py",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if not found:
+        return None
+    # The commit found changed that line: the release is the commit itself
+    # when it set the version, its parent when it replaced it.
+    for revision in (found, f"{found}^"):
+        manifest = subprocess.run(
+            ["git", "-C", str(repo), "show", f"{revision}:__manifest__.py"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        if f'"version": "{PREVIOUS_VERSION}"' in manifest:
+            target.mkdir(parents=True)
+            archive = subprocess.run(
+                ["git", "-C", str(repo), "archive", revision],
+                capture_output=True,
+                check=True,
+            )
+            subprocess.run(
+                ["tar", "-x", "-C", str(target)], input=archive.stdout, check=True
+            )
+            return subprocess.run(
+                ["git", "-C", str(repo), "rev-parse", revision],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+    return None
+
+
+def _addons_path(cfg, folder):
+    """The configured addons path with `folder` first (the previous release
+    of the addon instead of the checkout's)."""
+    configured = re.search(
+        r"^addons_path\s*=\s*(.+)$",
+        Path(cfg["ODOO_CONF"]).read_text("utf-8"),
+        re.MULTILINE,
+    )
+    others = [
+        path.strip()
+        for path in (configured.group(1).split(",") if configured else [])
+        if not Path(path.strip(), cfg["MODULE"]).exists()
+    ]
+    return ",".join([folder, *others])
 
 
 def main():

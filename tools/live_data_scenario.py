@@ -69,6 +69,15 @@ NATIVE_QUERIES = {
     ),
     "products": (1, "SELECT id, tracking, use_expiration_date FROM product_template"),
 }
+# The facts of 18.0.1, when they were columns of stock_lot (the upgrade from
+# the previous release compares them with those of stock_serial_facts).
+FACTS_OF_18_0_1 = (
+    1,
+    "SELECT id, serial_state, current_location_id, customer_id, "
+    "last_move_date::text, warranty_start_date::text, warranty_end_date::text, "
+    "COALESCE(to_investigate, FALSE), entry_origin, corrected_from_id, "
+    "corrected_to_id FROM stock_lot",
+)
 # What only the addon keeps.
 ADDON_QUERIES = {
     "lot_facts": (
@@ -76,7 +85,8 @@ ADDON_QUERIES = {
         "SELECT lot.id, facts.serial_state, facts.current_location_id, "
         "facts.customer_id, facts.last_move_date::text, "
         "facts.warranty_start_date::text, facts.warranty_end_date::text, "
-        "facts.to_investigate, facts.entry_origin, lot.corrected_from_id, "
+        "COALESCE(facts.to_investigate, FALSE), facts.entry_origin, "
+        "lot.corrected_from_id, "
         "lot.corrected_to_id "
         "FROM stock_lot lot LEFT JOIN stock_serial_facts facts ON facts.id = lot.id",
     ),
@@ -126,6 +136,9 @@ def _check(result, name, ok, detail=""):
 
 def _rows(env, queries):
     data = {}
+    env.cr.execute("SELECT to_regclass('stock_serial_facts') IS NOT NULL")
+    if queries is ADDON_QUERIES and not env.cr.fetchone()[0]:
+        queries = dict(queries, lot_facts=FACTS_OF_18_0_1)
     for table, (key, query) in queries.items():
         env.cr.execute(query)
         data[table] = {
