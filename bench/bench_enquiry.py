@@ -148,7 +148,8 @@ def search_domain(env, xmlid, what, value):
     if what == "filter":
         (node,) = arch.xpath(f"//filter[@name='{value}']")
         return _eval(node.get("domain"), {})
-    (node,) = arch.xpath("//field[@name='name']")
+    # The first serial field: what Enter searches for the text typed.
+    node = arch.xpath("//field[@name='name']")[0]
     filter_domain = node.get("filter_domain")
     if filter_domain:
         return _eval(filter_domain, {"self": value})
@@ -800,7 +801,10 @@ def write_readme(cfg, output):
         "autocomplete calls it (limit 8) with the domain and context their views "
         "give, in a draft\n"
         "document at the warehouse's stock.\n\n"
-        + machine_line(f"; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}")
+        + machine_line(
+            f"; PostgreSQL on {cfg['PGHOST']}:{cfg['PGPORT']}; addon "
+            f"{common.addon_revision(cfg)}"
+        )
         + f"```\n{output}\n```\n"
     )
     readme = write_section("bench_enquiry", section)

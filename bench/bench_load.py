@@ -157,7 +157,8 @@ def serial_domain(client):
         context={"search_view_ref": SEARCH_VIEW},
     )
     arch = etree.fromstring(loaded["views"]["search"]["arch"])
-    (node,) = arch.xpath("//field[@name='name']")
+    # The first serial field: what Enter searches for the text typed.
+    node = arch.xpath("//field[@name='name']")[0]
     filter_domain = node.get("filter_domain") or "[('name', 'ilike', self)]"
     return lambda typed: safe_eval(filter_domain, {"self": typed})
 
@@ -350,7 +351,7 @@ def check_database(cfg, database, data, recorder):
 
 
 def main():
-    cfg = harness.read_env(sys.argv[1])
+    cfg = common.pinned_cfg(harness.read_env(sys.argv[1]))
     sys.path.insert(0, cfg["ODOO_SRC"])  # safe_eval, for the read-only proof
     replica, started_replica = (None, False)
     if USE_REPLICA:
@@ -471,6 +472,7 @@ def main():
         + machine_line(
             f"; PostgreSQL 15 on {cfg['PGHOST']}:{cfg['PGPORT']}"
             + (f", replica on port {replica['REPLICA_PORT']}" if replica else "")
+            + f"; addon {common.addon_revision(cfg)}"
         )
         + "```\n"
         + output
