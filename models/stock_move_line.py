@@ -94,7 +94,9 @@ class StockMoveLine(models.Model):
         and the stock managers get a to-do. Batched: a fixed number of queries
         whatever the number of serials.
         """
-        lines = self.filtered(lambda line: line.lot_id and not line.lot_id.entry_origin)
+        Facts = self.env["stock.serial.facts"].sudo()
+        unknown = Facts._get_lot_ids_without_entry_origin(self.lot_id.ids)
+        lines = self.filtered(lambda line: line.lot_id.id in unknown)
         if not lines:
             return
         lots = lines.lot_id
@@ -136,12 +138,10 @@ class StockMoveLine(models.Model):
         # sudo: the flag is bookkeeping of the movement the caller just made
         # (an invoicing user may post a delivery without rights on serials).
         Lot = self.env["stock.lot"].sudo()
-        Facts = self.env["stock.serial.facts"].sudo()
-        Facts._insert_missing_rows(lots.ids)
         for (origin, flagged), ids in lot_ids.items():
             # The entry origin is untracked bookkeeping, written on the
             # serials' facts rows: a receipt rewrites no serial's row.
-            Facts.browse(ids).write({"entry_origin": origin})
+            Facts._set_entry_origin(ids, origin)
             if flagged:
                 # Raised through the serial, for its tracked change in the
                 # chatter (rare: a serial that was never received).

@@ -92,11 +92,51 @@ class StockSerialFacts(models.Model):
             SQL(
                 """
                 INSERT INTO stock_serial_facts (id, lot_id, serial_state)
-                SELECT lot.id, lot.id, 'not_in_stock'
-                  FROM stock_lot lot
-                 WHERE lot.id = ANY(%s)
+                SELECT lot_id, lot_id, 'not_in_stock'
+                  FROM unnest(%s::int[]) AS lot_id
                 ON CONFLICT (id) DO NOTHING
                 """,
                 sorted(lot_ids),
             )
         )
+
+    @api.model
+    def _get_lot_ids_without_entry_origin(self, lot_ids):
+        """The ids among these serials whose first appearance is not noted
+        yet (one query, whatever their number)."""
+        if not lot_ids:
+            return set()
+        self.flush_model(["entry_origin"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.id
+                  FROM unnest(%s::int[]) AS lot(id)
+             LEFT JOIN stock_serial_facts facts ON facts.id = lot.id
+                 WHERE facts.entry_origin IS NULL
+                """,
+                list(lot_ids),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _set_entry_origin(self, lot_ids, origin):
+        """Note where these serials first appeared, on their rows (made where
+        missing), in one statement."""
+        self.flush_model(["entry_origin"])
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO stock_serial_facts AS facts
+                       (id, lot_id, serial_state, entry_origin)
+                SELECT lot_id, lot_id, 'not_in_stock', %(origin)s
+                  FROM unnest(%(ids)s::int[]) AS lot_id
+                ON CONFLICT (id) DO UPDATE SET entry_origin = EXCLUDED.entry_origin
+                """,
+                origin=origin,
+                ids=sorted(lot_ids),
+            )
+        )
+        self.browse(lot_ids).invalidate_recordset(["entry_origin"])
+        self.env["stock.lot"].browse(lot_ids).invalidate_recordset(["entry_origin"])
