@@ -33,7 +33,7 @@ import sys
 import time
 
 N = int(os.environ.get("BENCH_SERIALS", "10000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WARM_UP = int(os.environ.get("BENCH_WARM_UP", "500"))
 LABELS = (
     "native import",
