@@ -65,7 +65,9 @@ class StockLot(models.Model):
         # the other operators keep Odoo's meaning on the name.
         if operator != "ilike" or not isinstance(value, str):
             return [("name", operator, value)]
-        text = value.strip()
+        # Blanks a scanner or a paste adds around a serial, not other
+        # characters (Python's strip() would also take GS separators).
+        text = value.strip(" \t\r\n")
         if not text:
             return expression.TRUE_DOMAIN
         return [("id", "in", self._get_serial_search_matches(text))]
