@@ -280,21 +280,34 @@ def read_replica_env(cfg):
     return harness.read_env(path) if path.exists() else None
 
 
+def _replica_sh(command, check):
+    """tools/replica.sh <command>, without the PG* variables tools/bench.sh
+    exports: its superuser statements go to the local socket as postgres (peer
+    authentication); exported, they would connect as the Odoo user instead."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
+    }
+    return subprocess.run(
+        ["bash", str(REPO / "tools" / "replica.sh"), command],
+        capture_output=command == "status",
+        text=True,
+        check=check,
+        env=environ,
+    )
+
+
 def ensure_replica(cfg):
     """(replica settings, whether this call started it)."""
-    status = subprocess.run(
-        ["bash", str(REPO / "tools" / "replica.sh"), "status"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    status = _replica_sh("status", check=False)
     running = status.returncode == 0 and read_replica_env(cfg) is not None
-    subprocess.run(["bash", str(REPO / "tools" / "replica.sh"), "start"], check=True)
+    _replica_sh("start", check=True)
     return read_replica_env(cfg), not running
 
 
 def stop_replica():
-    subprocess.run(["bash", str(REPO / "tools" / "replica.sh"), "stop"], check=False)
+    _replica_sh("stop", check=False)
 
 
 def wait_replayed(cfg, replica, timeout=60):
