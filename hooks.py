@@ -44,6 +44,9 @@ def post_init_hook(env):
     serials is ready for the Serial Numbers list right after installation.
     """
     env["stock.lot"]._refresh_all_serial_facts(batch_size=_facts_batch_size(env))
+    # The facts table was just filled: without statistics PostgreSQL would
+    # plan the first enquiries as if it were empty until autovacuum passes.
+    env.cr.execute(SQL("ANALYZE stock_serial_facts"))
 
 
 def uninstall_hook(env):
