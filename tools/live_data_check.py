@@ -316,22 +316,12 @@ def run(cfg, template, keep_db=False):
     """Run the scenario on a new database from `template`, then the upgrade
     from the previous release on another; the results."""
     database = f"pst_live_{os.getpid()}"
-    harness.drop_database(cfg, database)
-    harness.create_database(cfg, database, template)
     print(
         f"[live] install, upgrade and uninstall on live data ({database})", flush=True
     )
     started = time.monotonic()
     check = LiveCheck(cfg, database)
-    try:
-        check.run()
-    except Step as step:
-        print(f"[live] stopped after the {step} step", flush=True)
-    finally:
-        if keep_db:
-            print(f"[live] kept database {database}")
-        else:
-            harness.drop_database(cfg, database)
+    _run_on_new_database(check, check.run, template, keep_db)
     results = check.results + _run_upgrade_from_previous(cfg, template, keep_db)
     if harness.report_results("[live]", results, started) or keep_db:
         print(f"[live] logs in {check.log_dir}")
@@ -358,20 +348,27 @@ def _run_upgrade_from_previous(cfg, template, keep_db):
             f"({database})",
             flush=True,
         )
-        harness.drop_database(cfg, database)
-        harness.create_database(cfg, database, template)
-        try:
-            check.run_upgrade_from_previous()
-        except Step as step:
-            print(f"[live] stopped after the {step} step", flush=True)
-        finally:
-            if keep_db:
-                print(f"[live] kept database {database}")
-            else:
-                harness.drop_database(cfg, database)
+        _run_on_new_database(check, check.run_upgrade_from_previous, template, keep_db)
         if not keep_db and all(ok for _name, ok, _detail in check.results):
             shutil.rmtree(check.log_dir, ignore_errors=True)
         return check.results
+
+
+def _run_on_new_database(check, steps, template, keep_db):
+    """Run `steps` (a LiveCheck method) on check's database, made anew from
+    `template`, dropped afterwards unless kept."""
+    cfg, database = check.cfg, check.database
+    harness.drop_database(cfg, database)
+    harness.create_database(cfg, database, template)
+    try:
+        steps()
+    except Step as step:
+        print(f"[live] stopped after the {step} step", flush=True)
+    finally:
+        if keep_db:
+            print(f"[live] kept database {database}")
+        else:
+            harness.drop_database(cfg, database)
 
 
 def _previous_release(target):
