@@ -9,6 +9,9 @@ from odoo.tools.sql import create_index
 # one are found in it case-insensitively; Odoo's trigram index on the name
 # answers the searches for a part of a serial.
 SERIAL_NAME_INDEX = "stock_lot_serial_tracking_name_upper_index"
+# A shorter text is a part of a serial, never taken as its start: two or
+# three characters begin too many serials of other formats to mean one.
+SERIAL_PREFIX_MIN_LENGTH = 4
 # Matches kept as a list of ids: beyond, the search stays a subquery.
 SERIAL_SEARCH_MAX_IDS = 5000
 # Context key of the matches kept during one list search (web_search_read):
@@ -43,7 +46,8 @@ class StockLot(models.Model):
         compute="_compute_serial_search",
         search="_search_serial_search",
         help="Finds the serial of that exact name, else the serials starting "
-        "with the text, else those containing it (case ignored).",
+        "with the text (of four characters or more), else those containing it "
+        "(case ignored).",
     )
 
     def init(self):
@@ -136,13 +140,15 @@ class StockLot(models.Model):
     def _serial_search_conditions(self, text):
         """The conditions on the name this text is tried with, in this order:
         a whole serial (equality in the b-tree), the start of one (a range of
-        the b-tree), a part of one (the trigram index)."""
+        the b-tree, from SERIAL_PREFIX_MIN_LENGTH characters), a part of one
+        (the trigram index)."""
         pattern = _like_escape(text)
-        return (
-            SQL("upper(name) = upper(%s)", text),
-            SQL("upper(name) LIKE upper(%s)", f"{pattern}%"),
-            SQL("name ILIKE %s", f"%{pattern}%"),
-        )
+        whole = SQL("upper(name) = upper(%s)", text)
+        start = SQL("upper(name) LIKE upper(%s)", f"{pattern}%")
+        part = SQL("name ILIKE %s", f"%{pattern}%")
+        if len(text) < SERIAL_PREFIX_MIN_LENGTH:
+            return (whole, part)
+        return (whole, start, part)
 
     @api.model
     def _serial_search_probe(self, condition):

@@ -65,6 +65,15 @@ class TestSerialSearch(SerialTrackingCase):
             self._fitted("sn-abc"), ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100"]
         )
 
+    def test_a_few_characters_are_a_part_not_a_start(self):
+        """Under four characters a text is a part of a serial: SN- finds the
+        serials containing it, XSN-ABC-1 too."""
+        self.assertEqual(
+            self._fitted("sn-"),
+            ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100", "XSN-ABC-1"],
+        )
+        self.assertEqual(self._fitted("SN-A"), ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100"])
+
     def test_a_part_of_a_serial_finds_those_containing_it(self):
         self.assertEqual(
             self._fitted("ABC-1"),
