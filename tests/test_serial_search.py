@@ -229,8 +229,19 @@ class TestSerialSearch(SerialTrackingCase):
     def test_a_picker_lists_a_products_serials_from_the_unique_index(self):
         """A serial picker opened on a product of many serials: its first
         names come in order from the unique index (product, name, company),
-        no sort of all the product's serials (EXPLAIN, sequential scans and
-        sorts off)."""
+        no sort of all the product's serials. EXPLAIN after 3,000 serials of
+        the product and an ANALYZE (both rolled back), sequential scans and
+        sorts off: the planner must show the ordered path exists."""
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO stock_lot (name, product_id, company_id, product_uom_id) "
+                "SELECT 'SN-MANY-' || n, %s, %s, %s FROM generate_series(1, 3000) n",
+                self.laptop.id,
+                self.company.id,
+                self.laptop.uom_id.id,
+            )
+        )
+        self.env.cr.execute("ANALYZE stock_lot")
         Lot = self.env["stock.lot"]
         domain = expression.AND(
             [
@@ -239,9 +250,8 @@ class TestSerialSearch(SerialTrackingCase):
                 ["|", ("company_id", "=", self.company.id), ("company_id", "=", False)],
             ]
         )
-        query = Lot._search(domain, limit=8)
-        # Sorts off as well: on tiny data a sort of a few rows costs nothing,
-        # and the planner must show the ordered path exists.
+        # As name_search() fetches: the model's order.
+        query = Lot._search(domain, limit=8, order=Lot._order)
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self.env.cr.execute("SET LOCAL enable_sort = off")
         self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
