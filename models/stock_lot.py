@@ -158,7 +158,10 @@ class StockLot(models.Model):
                 if vals.get("name") and vals.get("product_id")
             ]
         )
-        with self._duplicate_serial_as_validation_error(vals_list):
+        # create() inserts at once: no flush around it, so that the new
+        # serials' computed fields are written with Odoo's own (one UPDATE
+        # per serial, not two: a receipt rewrites no row twice).
+        with self._duplicate_serial_as_validation_error(vals_list, flush=False):
             return super().create(vals_list)
 
     def write(self, vals):
@@ -194,15 +197,18 @@ class StockLot(models.Model):
         )
 
     @contextmanager
-    def _duplicate_serial_as_validation_error(self, vals_list):
+    def _duplicate_serial_as_validation_error(self, vals_list, flush=True):
         """Turn the unique index's refusal into the message users understand.
 
         _check_serials_free() catches what this transaction can see; the index
         catches the serial another user saved at the same moment (invisible in
         this transaction's snapshot). The savepoint keeps the transaction usable.
+
+        :param flush: write pending changes in the savepoint (a rename is only
+            written then); create() inserts at once and needs no flush.
         """
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(flush=flush):
                 yield
         except UniqueViolation as error:
             if error.diag.constraint_name != UNIQUE_SERIAL_INDEX:
