@@ -22,7 +22,9 @@ bench/load_data.py) bench/bench_load.py. Two halves:
     units each, ``CR-GREY-2026-0042``);
   * each received by a done receipt (one picking per 1,000 serials of a
     product) over two years; 70% delivered (10 serials of a product per
-    delivery) to ``CUSTOMERS`` (1,000) customers, a few days to months later.
+    delivery) to ``CUSTOMERS`` (1,000) customers, a few days to months later;
+  * each serial's stored location (``stock.lot.location_id``) where its
+    quant is, as Odoo's own compute keeps it.
 
   Products and customers go through the ORM, the rest in SQL.
 - ``churn(env, moves, batch)``: further moves through the ORM, as users make
@@ -38,7 +40,9 @@ import hashlib
 import json
 import time
 
-VERSION = 2  # change when the data changes: kept databases are built again
+# change when the data changes: kept databases are built again (3: each
+# serial's stored location, as Odoo's _compute_single_location sets it)
+VERSION = 3
 MARK = "product_serial_tracking.bench_data"
 IDS = "product_serial_tracking.bench_data_ids"
 BIG_SERIALS = 200_000
@@ -316,8 +320,11 @@ def fill(env, serials, log=print):
     cr.execute(
         """
         INSERT INTO stock_lot (id, name, product_id, company_id, product_uom_id,
-                               create_uid, write_uid, create_date, write_date)
-        SELECT lot_id, name, product_id, %(company)s, %(unit)s, 1, 1, received, received
+                               location_id, create_uid, write_uid, create_date,
+                               write_date)
+        SELECT lot_id, name, product_id, %(company)s, %(unit)s,
+               CASE WHEN delivered THEN %(customer)s ELSE %(stock)s END,
+               1, 1, received, received
           FROM bench_plan ORDER BY g;
 
         INSERT INTO stock_picking (id, name, origin, picking_type_id, location_id,

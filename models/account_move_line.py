@@ -16,8 +16,7 @@ from odoo.tools import float_compare, float_is_zero, format_date
 LOT_PICKER_DOMAIN = (
     "[('product_id', '=', product_id), "
     "'|', ('company_id', '=', company_id), ('company_id', '=', False), "
-    "('quant_ids', 'any', [('location_id', 'child_of', serial_location_ids), "
-    "('quantity', '>', 0)])]"
+    "('held_location_ids', 'child_of', serial_location_ids)]"
     " + ([('customer_id', 'child_of', serial_customer_id)]"
     " if serial_customer_id else [])"
 )

@@ -1,6 +1,7 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 
@@ -12,6 +13,48 @@ class StockLot(models.Model):
 
     # Odoo's colour index of a serial's tag on invoice lines: red once expired.
     serial_tag_color = fields.Integer(compute="_compute_serial_tag_color")
+    # The pickers' condition: ('held_location_ids', 'child_of', locations).
+    held_location_ids = fields.Many2many(
+        "stock.location",
+        string="Held In",
+        compute="_compute_held_location_ids",
+        search="_search_held_location_ids",
+        help="The locations where the serial has stock.",
+    )
+
+    @api.depends("quant_ids.quantity", "quant_ids.location_id")
+    def _compute_held_location_ids(self):
+        for lot in self:
+            quants = lot.quant_ids.filtered(lambda quant: quant.quantity > 0)
+            lot.held_location_ids = quants.location_id
+
+    def _search_held_location_ids(self, operator, value):
+        """Serials with stock in these locations (in) or under them (child_of).
+
+        Odoo stores on the serial its single location, where all its stock is
+        (stock.lot.location_id): a serial held elsewhere is ruled out on its
+        own row, and only the others have their quants read. A picker opened
+        on a product whose first serials by name are long sold walks them
+        without reading their quants.
+        """
+        if operator not in ("in", "child_of"):
+            raise UserError(
+                self.env._(
+                    "Serials can be searched by where they are held only with "
+                    "in or child_of, not %(operator)s.",
+                    operator=operator,
+                )
+            )
+        return [
+            "|",
+            ("location_id", "=", False),
+            ("location_id", operator, value),
+            (
+                "quant_ids",
+                "any",
+                [("location_id", operator, value), ("quantity", ">", 0)],
+            ),
+        ]
 
     @api.depends("expiration_date")
     def _compute_serial_tag_color(self):

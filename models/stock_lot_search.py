@@ -74,7 +74,14 @@ class StockLot(models.Model):
         text = value.strip(" \t\r\n")
         if not text:
             return expression.TRUE_DOMAIN
-        return [("id", "in", self._get_serial_search_matches(text))]
+        matches = self._get_serial_search_matches(text)
+        if isinstance(matches, list) and len(matches) > 1:
+            # As a set of rows, not a list of values: PostgreSQL probes the
+            # matched serials one by one (the rest of the search joined to
+            # them), where a long IN list is planned as a scan of stock_lot
+            # by bitmap, parallel workers and all, for a page of 80.
+            matches = SQL("(SELECT unnest(%s::int[]))", matches)
+        return [("id", "in", matches)]
 
     @api.model
     def _search_display_name(self, operator, value):

@@ -35,3 +35,4 @@ from . import test_serial_gs1_scans
 from . import test_serial_import_tour
 from . import test_serial_facts_storage
 from . import test_serial_search
+from . import test_serial_picker_stock

@@ -202,6 +202,19 @@ class TestSerialSearch(SerialTrackingCase):
             SERIAL_SEARCH_MAX_IDS + 1,
         )
 
+    def test_several_matches_are_joined_as_rows(self):
+        """Several matches go to the rest of the search as a set of rows (one
+        probe per matched serial), one match as a value; same serials."""
+        Lot = self.env["stock.lot"]
+        ((_field, _operator, several),) = Lot._search_serial_search("ilike", "SN-ABC")
+        self.assertIsInstance(several, SQL)
+        self.assertIn("unnest", several.code)
+        self.assertEqual(
+            self._fitted("SN-ABC"), ["SN-ABC-1", "SN-ABC-10", "SN-ABC-100"]
+        )
+        ((_field, _operator, one),) = Lot._search_serial_search("ilike", "SN-ABC-10")
+        self.assertEqual(one, [self.lots["SN-ABC-10"].id])
+
     def test_each_question_uses_the_index_that_fits(self):
         """EXPLAIN of the very queries the search makes, in their order
         (sequential scans off: the test database is too small for the planner
