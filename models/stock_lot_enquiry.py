@@ -86,11 +86,61 @@ class StockLot(models.Model):
     )
 
     def _compute_serial_facts_id(self):
-        # sudo: the facts are read through the serial, with its access.
-        facts = self.env["stock.serial.facts"].sudo().browse(self._origin.ids)
-        existing = set(facts.exists().ids)
+        """The facts row of each serial (its own id), read in one query that
+        also gives the serials their related facts fields at once: their own
+        computation would walk each field for each serial, a good part of the
+        Serial Numbers list's time for a page of 80."""
+        Facts = self.env["stock.serial.facts"]
+        related = {
+            fname: field.related.split(".")[1]
+            for fname, field in self._fields.items()
+            if field.related
+            and field.related.count(".") == 1
+            and field.related.startswith("serial_facts_id.")
+            and Facts._fields[field.related.split(".")[1]].column_type
+        }
+        rows = self._read_serial_facts_rows(list(related.values()))
         for lot in self:
-            lot.serial_facts_id = lot._origin.id in existing and lot._origin.id
+            lot.serial_facts_id = lot._origin.id in rows and lot._origin.id
+        # The rows' values, where not in the cache yet, for the facts records
+        # (the related fields read them) and the serials' related fields.
+        cache = self.env.cache
+        facts = Facts.browse(list(rows))
+        for position, (fname, facts_fname) in enumerate(related.items()):
+            for records, field in (
+                (facts, Facts._fields[facts_fname]),
+                (self.browse(facts._ids), self._fields[fname]),
+            ):
+                missing = records.browse(cache.get_missing_ids(records, field))
+                cache.update(
+                    missing,
+                    field,
+                    [
+                        field.convert_to_cache(
+                            rows[record_id][position], missing, validate=False
+                        )
+                        for record_id in missing._ids
+                    ],
+                )
+
+    def _read_serial_facts_rows(self, fnames):
+        """{serial id: (values of these facts fields)} of the serials that
+        have a facts row, in one query."""
+        lot_ids = [lot_id for lot_id in self._origin.ids if lot_id]
+        if not lot_ids:
+            return {}
+        # sudo: the facts are read through the serial, with its access.
+        Facts = self.env["stock.serial.facts"].sudo()
+        Facts.flush_model(fnames)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+                SQL.identifier(Facts._table),
+                lot_ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def _search_serial_facts_id(self, operator, value):
         """The facts share the serial's id: a condition on them is one on it."""

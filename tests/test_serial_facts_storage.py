@@ -124,6 +124,36 @@ class TestSerialFactsStorage(SerialTrackingCase):
         self._receive(self.laptop, [(lot, 1)])
         self.assertEqual(self._facts_row(lot)[1:], ("in_stock", None, "receipt"))
 
+    def test_a_page_of_serials_reads_its_facts_in_one_query(self):
+        """The facts of a list's page come in one query, the values of
+        the facts rows; written facts read back as written."""
+        self._receive(self.laptop, [("SN-PAGE-1", 1), ("SN-PAGE-2", 1)])
+        self._deliver(self.laptop, [(self._lot("SN-PAGE-2"), 1)])
+        lots = self._lot("SN-PAGE-1") | self._lot("SN-PAGE-2")
+        lots.to_investigate = True
+        fnames = [
+            "serial_state",
+            "current_location_id",
+            "customer_id",
+            "last_move_date",
+            "warranty_start_date",
+            "warranty_end_date",
+            "entry_origin",
+            "to_investigate",
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        lots = lots.browse(lots.ids)
+        with self.assertQueryCount(1):
+            values = [[lot[fname] for fname in fnames] for lot in lots]
+        facts = self.env["stock.serial.facts"].browse(lots.ids)
+        self.assertEqual(values, [[row[fname] for fname in fnames] for row in facts])
+        self.assertEqual(
+            [(row[0], row[2]) for row in values],
+            [("in_stock", self.env["res.partner"]), ("delivered", self.partner)],
+        )
+        self.assertEqual(lots.mapped("to_investigate"), [True, True])
+
     def test_the_facts_indexes_exist(self):
         for index in (LAST_MOVE_INDEX, TO_INVESTIGATE_INDEX):
             self.assertTrue(index_exists(self.env.cr, index), index)
