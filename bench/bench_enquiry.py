@@ -73,6 +73,8 @@ RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "7"))
 CHURN_MARK = "product_serial_tracking.bench_churn"
 CHURN_STATE = "product_serial_tracking.bench_churn_state"
 LARGE = SCALE >= 5_000_000  # the goals of 10M apply
+# bench/README.md keeps one section per scale: 1M's unsuffixed, 10M's "_10m".
+SECTION_SUFFIX = "" if SCALE == 1_000_000 else f"_{LABEL}"
 
 ADDON_LIST = "product_serial_tracking.stock_lot_enquiry_view_list"
 ADDON_SEARCH = "product_serial_tracking.stock_lot_enquiry_view_search"
@@ -838,7 +840,7 @@ def write_readme(cfg, output):
         )
         + f"```\n{output}\n```\n"
     )
-    readme = write_section("bench_enquiry", section)
+    readme = write_section(f"bench_enquiry{SECTION_SUFFIX}", section)
     log(f"results written to {readme}")
 
 
@@ -861,7 +863,9 @@ def main():
     figures["install"] = install
     install_text = bench_install_live.report(install, results)
     print(install_text, flush=True)
-    bench_install_live.write_readme(cfg, install_text, NATIVE_DB)
+    bench_install_live.write_readme(
+        cfg, install_text, NATIVE_DB, section=f"bench_install_live{SECTION_SUFFIX}"
+    )
     if not any(ok for name, ok, _d in results if name.startswith("installation on")):
         sys.exit("[bench enquiry] the installation failed: see above")
     states["installed"] = table_state(cfg, ADDON_DB)

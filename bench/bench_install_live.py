@@ -152,9 +152,9 @@ def report(figures, results):
     return "\n".join(lines)
 
 
-def write_readme(cfg, text, source):
+def write_readme(cfg, text, source, section="bench_install_live"):
     readme = write_section(
-        "bench_install_live",
+        section,
         "# Benchmark: installing on a database with existing serials\n\n"
         "`make bench` runs it within `bench/bench_enquiry.py` "
         "(alone: `bash tools/bench.sh install_live`,\n"
