@@ -737,7 +737,12 @@ def report(figures):
         ("receipt of 1,000 new serials: addon <= +5% over native", overhead <= 5)
     )
     install = figures["install"]
-    verdicts.append(("install <= 180 s", install["install"] <= 180))
+    # The installation's goal is the 1M database's; at 10M its time is told.
+    install_goal = (
+        "" if LARGE else f" (goal <= 180 s: {met(install['install'] <= 180)})"
+    )
+    if not LARGE:
+        verdicts.append(("install <= 180 s", install["install"] <= 180))
     churn = figures["churn"]
     lines += [
         "",
@@ -757,8 +762,7 @@ def report(figures):
             else "kept from an earlier run"
         ),
         f"  copy (createdb -T) for the addon: {figures['copy']:.0f} s",
-        f"  install, odoo-bin -i: {install['install']:.0f} s (goal <= 180 s: "
-        f"{met(install['install'] <= 180)})",
+        f"  install, odoo-bin -i: {install['install']:.0f} s{install_goal}",
         f"  churn of {CHURN:,} moves ({CHURN // CHURN_BATCH} pickings of "
         f"{CHURN_BATCH:,}): addon {churn['addon'][0]:.0f} s"
         + _churn_detail(churn["addon"][1])

@@ -35,7 +35,9 @@ from common import harness, machine_line, write_section  # noqa: E402
 
 SCALE = int(os.environ.get("SCALE") or 1_000_000)
 SAMPLE = int(os.environ.get("BENCH_INSTALL_SAMPLE", "2000"))
+# The goal of the installation on the 1M database; larger ones are timed only.
 GOAL_SECONDS = 180
+GOAL_SERIALS = 5_000_000
 FACTS_LOG = re.compile(
     r"Serial facts of (\d+) serials computed in (\d+) batches of at most (\d+) "
     r"in ([\d.]+)s"
@@ -76,11 +78,12 @@ def install(cfg, database):
     install_time = time.monotonic() - started
     log(f"installed in {install_time:.0f}s (log {check.log_dir}/bench-install.log)")
     check.record(f"installation on {lots:,} serials without error", ok, detail)
-    check.record(
-        f"installation on {lots:,} serials within {GOAL_SECONDS} s",
-        install_time <= GOAL_SECONDS,
-        f"{install_time:.0f} s",
-    )
+    if lots < GOAL_SERIALS:
+        check.record(
+            f"installation on {lots:,} serials within {GOAL_SECONDS} s",
+            install_time <= GOAL_SECONDS,
+            f"{install_time:.0f} s",
+        )
     if not ok:
         return {"lots": lots, "install": install_time}, check.results
     facts = FACTS_LOG.search(text)
@@ -128,7 +131,7 @@ def report(figures, results):
         f"Database: {figures['lots']:,} serials, {figures.get('lines', 0):,} done "
         f"move lines, {figures.get('quants', 0):,} quants (no addon)",
         f"install, odoo-bin -i ... --stop-after-init    {figures['install']:7.0f} s"
-        f" (goal <= {GOAL_SECONDS} s)",
+        + (f" (goal <= {GOAL_SECONDS} s)" if figures["lots"] < GOAL_SERIALS else ""),
     ]
     if figures.get("schema"):
         lines.append(
