@@ -72,7 +72,7 @@ RECEIPT_SERIALS = 1000
 RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "7"))
 CHURN_MARK = "product_serial_tracking.bench_churn"
 CHURN_STATE = "product_serial_tracking.bench_churn_state"
-LARGE = SCALE >= 5_000_000  # the goals of 10M apply
+LARGE = SCALE >= common.LARGE_SERIALS  # the goals of 10M apply
 # bench/README.md keeps one section per scale: 1M's unsuffixed, 10M's "_10m".
 SECTION_SUFFIX = "" if SCALE == 1_000_000 else f"_{LABEL}"
 

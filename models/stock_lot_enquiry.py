@@ -126,7 +126,7 @@ class StockLot(models.Model):
     def _read_serial_facts_rows(self, fnames):
         """{serial id: (values of these facts fields)} of the serials that
         have a facts row, in one query."""
-        lot_ids = [lot_id for lot_id in self._origin.ids if lot_id]
+        lot_ids = self._origin.ids
         if not lot_ids:
             return {}
         # sudo: the facts are read through the serial, with its access.

@@ -17,7 +17,8 @@ MIGRATION = (
     / "18.0.2.0.0"
     / "post-migrate.py"
 )
-OLD_COLUMNS = [*SERIAL_FACT_FIELDS, "entry_origin", "to_investigate"]
+# Every fact of a serial: columns of stock_serial_facts (of stock_lot in 18.0.1).
+FACT_COLUMNS = [*SERIAL_FACT_FIELDS, "entry_origin", "to_investigate"]
 
 
 @tagged("post_install", "-at_install")
@@ -59,7 +60,7 @@ class TestSerialFactsStorage(SerialTrackingCase):
         self.assertIsNone(self._facts_row(lot))
 
     def test_no_fact_is_a_column_of_stock_lot(self):
-        for column in OLD_COLUMNS:
+        for column in FACT_COLUMNS:
             self.assertFalse(column_exists(self.env.cr, "stock_lot", column), column)
             self.assertTrue(
                 column_exists(self.env.cr, "stock_serial_facts", column), column
@@ -131,16 +132,7 @@ class TestSerialFactsStorage(SerialTrackingCase):
         self._deliver(self.laptop, [(self._lot("SN-PAGE-2"), 1)])
         lots = self._lot("SN-PAGE-1") | self._lot("SN-PAGE-2")
         lots.to_investigate = True
-        fnames = [
-            "serial_state",
-            "current_location_id",
-            "customer_id",
-            "last_move_date",
-            "warranty_start_date",
-            "warranty_end_date",
-            "entry_origin",
-            "to_investigate",
-        ]
+        fnames = FACT_COLUMNS
         self.env.flush_all()
         self.env.invalidate_all()
         lots = lots.browse(lots.ids)
@@ -244,7 +236,7 @@ class TestSerialFactsStorage(SerialTrackingCase):
 
         self.assertEqual({name: lot[name] for name in SERIAL_FACT_FIELDS}, kept)
         self.assertEqual((lot.entry_origin, lot.to_investigate), ("correction", True))
-        for column in OLD_COLUMNS:
+        for column in FACT_COLUMNS:
             self.assertFalse(column_exists(cr, "stock_lot", column), column)
         self.assertFalse(index_exists(cr, "stock_lot_serial_tracking_last_move_index"))
         cr.execute(
