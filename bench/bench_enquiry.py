@@ -69,7 +69,7 @@ NATIVE_RUNS = int(os.environ.get("BENCH_ENQUIRY_NATIVE_RUNS", "10"))
 LOTS_LIST = os.environ.get("BENCH_ENQUIRY_LOTS_LIST", "1") != "0"
 WARMUP = 2
 RECEIPT_SERIALS = 1000
-RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "7"))
+RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "15"))
 CHURN_MARK = "product_serial_tracking.bench_churn"
 CHURN_STATE = "product_serial_tracking.bench_churn_state"
 LARGE = SCALE >= common.LARGE_SERIALS  # the goals of 10M apply

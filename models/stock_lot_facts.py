@@ -69,7 +69,7 @@ class StockLot(models.Model):
             time.monotonic() - started,
         )
 
-    def _refresh_serial_facts(self, entry_origins=False):
+    def _refresh_serial_facts(self, entry_origins=False, new_entry_origins=None):
         """Recompute the stored facts of these serials from the stock.
 
         One statement per batch of serials, whatever their number: current stock
@@ -78,7 +78,9 @@ class StockLot(models.Model):
 
         :param entry_origins: also note where the serials that have no entry
             origin yet first appeared (installation on existing serials; moves
-            done later note it themselves, StockMoveLine._record_serial_entry).
+            done later find it themselves, StockMoveLine._record_serial_entry).
+        :param new_entry_origins: {serial id: entry origin} to note in the same
+            statement on serials that have none yet (the moves just done).
         """
         ids = [lot_id for lot_id in self.ids if lot_id]
         if not ids:
@@ -87,7 +89,17 @@ class StockLot(models.Model):
         Facts = self.env["stock.serial.facts"]
         Facts.flush_model()
         for batch in split_every(FACTS_BATCH_SIZE, ids, list):
-            self.env.cr.execute(self._serial_facts_sql(batch, entry_origins))
+            self.env.cr.execute(
+                self._serial_facts_sql(
+                    batch,
+                    entry_origins,
+                    {
+                        lot_id: new_entry_origins[lot_id]
+                        for lot_id in batch
+                        if lot_id in (new_entry_origins or ())
+                    },
+                )
+            )
         Facts.browse(ids).invalidate_recordset()
         # The facts shown on the serials, what is computed from them, and the
         # history (an SQL view): the ORM cannot know they changed.
@@ -111,7 +123,7 @@ class StockLot(models.Model):
             self.env[model].flush_model(fnames)
 
     @api.model
-    def _serial_facts_sql(self, ids, entry_origins=False):
+    def _serial_facts_sql(self, ids, entry_origins=False, new_entry_origins=None):
         """The upsert of the facts rows of the serials of these ids.
 
         Set-based: one pass over the serials' positive quants, one over their
@@ -124,8 +136,15 @@ class StockLot(models.Model):
         origin the one of their first done move line, and the investigation
         flag when it took them out of an internal location, as
         StockMoveLine._record_serial_entry() does (no to-do for the past).
+        With new_entry_origins, the serials of its ids that have no entry origin
+        get the one given.
         """
-        origins = self._serial_entry_origins_sql() if entry_origins else {}
+        if entry_origins:
+            origins = self._serial_entry_origins_sql()
+        elif new_entry_origins:
+            origins = self._serial_new_entry_origins_sql(new_entry_origins)
+        else:
+            origins = {}
         MoveLine = self.env["stock.move.line"]
         return SQL(
             """
@@ -285,6 +304,28 @@ class StockLot(models.Model):
                     THEN TRUE
                     ELSE known.to_investigate
                 END"""
+            ),
+            "origin_changed": SQL(
+                "OR (known.entry_origin IS NULL AND EXCLUDED.entry_origin IS NOT NULL)"
+            ),
+        }
+
+    @api.model
+    def _serial_new_entry_origins_sql(self, new_entry_origins):
+        """The parts _serial_facts_sql() adds to note the entry origins given
+        ({serial id: origin}) on the serials that have none yet."""
+        return {
+            "first_line_columns": SQL(", given.entry_origin"),
+            "first_line_join": SQL(
+                "LEFT JOIN unnest(%s::int[], %s::varchar[]) AS given(id, entry_origin)"
+                " ON given.id = target.id",
+                list(new_entry_origins),
+                list(new_entry_origins.values()),
+            ),
+            "origin_columns": SQL(", entry_origin"),
+            "origin_values": SQL(", entry_origin"),
+            "origin_set": SQL(
+                ", entry_origin = COALESCE(known.entry_origin, EXCLUDED.entry_origin)"
             ),
             "origin_changed": SQL(
                 "OR (known.entry_origin IS NULL AND EXCLUDED.entry_origin IS NOT NULL)"

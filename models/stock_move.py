@@ -29,11 +29,13 @@ class StockMove(models.Model):
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
-        moves.filtered(
+        entry_origins = moves.filtered(
             lambda move: move.state == "done"
         ).move_line_ids._record_serial_entry()
         # Serial Number Enquiry: the stored facts of every serial these moves
         # carried (the moves given and the moves done: backorders and scraps
-        # make them differ).
-        (self | moves).exists().move_line_ids.lot_id._refresh_serial_facts()
+        # make them differ), with the entry origins of those first met here.
+        (self | moves).exists().move_line_ids.lot_id._refresh_serial_facts(
+            new_entry_origins=entry_origins
+        )
         return moves

@@ -1,6 +1,5 @@
 # Copyright 2026 product_serial_tracking contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -52,6 +51,10 @@ class StockMoveLine(models.Model):
         if STOCK_FACT_FIELDS.isdisjoint(vals):
             return super().write(vals)
         done = self.filtered(lambda line: line.state == "done")
+        if not done:
+            # Lines not done yet (Odoo giving each line of a receipt its new
+            # serial, one write per line) move no stock.
+            return super().write(vals)
         lots = done.lot_id
         result = super().write(vals)
         # Serial Number Enquiry: an edited done line moves its serials again.
@@ -86,19 +89,22 @@ class StockMoveLine(models.Model):
             self.location_id = max(quants, key=lambda quant: quant.quantity).location_id
 
     def _record_serial_entry(self):
-        """Note where the serials of these done lines first appeared.
+        """Find where the serials of these done lines first appeared.
 
-        A serial met for the first time here gets its entry origin; when that
-        first movement takes it out of an internal location (it left stock
-        without ever having been received), it is flagged for investigation
-        and the stock managers get a to-do. Batched: a fixed number of queries
-        whatever the number of serials.
+        A serial met for the first time here gets an entry origin, returned
+        as {serial id: origin} for the facts refresh that follows the moves
+        to write with the rest of the serial's facts (StockMove._action_done:
+        one write of each facts row, not two). When that first movement takes
+        it out of an internal location (it left stock without ever having
+        been received), it is flagged for investigation here and the stock
+        managers get a to-do. Batched: a fixed number of queries whatever the
+        number of serials.
         """
         Facts = self.env["stock.serial.facts"].sudo()
         unknown = Facts._get_lot_ids_without_entry_origin(self.lot_id.ids)
         lines = self.filtered(lambda line: line.lot_id.id in unknown)
         if not lines:
-            return
+            return {}
         lots = lines.lot_id
         # sudo: moves of other warehouses count as history; only lots come back.
         earlier = (
@@ -119,34 +125,28 @@ class StockMoveLine(models.Model):
             if line.lot_id not in seen:
                 firsts.setdefault(line.lot_id, line)
         if not firsts:
-            return
+            return {}
         origins = self.browse(
             [line.id for line in firsts.values()]
         )._get_serial_entry_origins()
         # A flow of another module may name its own origin with the context
         # key serial_entry_origin, where its moves carry no serial_operation.
         forced = self.env.context.get("serial_entry_origin")
-        lot_ids = defaultdict(list)
+        entry_origins = {}
         outgoing_firsts = []
         for lot, line in firsts.items():
             origin, flagged = origins[line.id]
-            if forced in dict(ENTRY_ORIGINS):
-                origin = forced
-            lot_ids[origin, flagged].append(lot.id)
+            entry_origins[lot.id] = forced if forced in dict(ENTRY_ORIGINS) else origin
             if flagged:
                 outgoing_firsts.append(line.id)
-        # sudo: the flag is bookkeeping of the movement the caller just made
-        # (an invoicing user may post a delivery without rights on serials).
-        Lot = self.env["stock.lot"].sudo()
-        for (origin, flagged), ids in lot_ids.items():
-            # The entry origin is untracked bookkeeping, written on the
-            # serials' facts rows: a receipt rewrites no serial's row.
-            Facts._set_entry_origin(ids, origin)
-            if flagged:
-                # Raised through the serial, for its tracked change in the
-                # chatter (rare: a serial that was never received).
-                Lot.browse(ids).write({"to_investigate": True})
-        self.browse(outgoing_firsts)._schedule_serial_investigation()
+        if outgoing_firsts:
+            # Raised through the serial, for its tracked change in the chatter
+            # (rare: a serial that was never received). sudo: the flag is
+            # bookkeeping of the movement the caller just made (an invoicing
+            # user may post a delivery without rights on serials).
+            self.browse(outgoing_firsts).lot_id.sudo().write({"to_investigate": True})
+            self.browse(outgoing_firsts)._schedule_serial_investigation()
+        return entry_origins
 
     def _get_serial_document_name(self):
         """The document users know this line by."""

@@ -49,30 +49,36 @@ class StockPicking(models.Model):
         "already assigned"; all such lines are listed at once, in plain words.
         Lines of no quantity are left to Odoo, which drops them.
         """
-        lines = self.move_line_ids.filtered(
-            lambda line: line.product_id.tracking == "serial"
-            and (line.lot_id or line.lot_name)
-            # Empty lines are dropped by Odoo at validation.
-            and not float_is_zero(
-                line.quantity, precision_rounding=line.product_uom_id.rounding
+        offending = []
+        for line in self.move_line_ids:
+            uom = line.product_id.uom_id
+            # The usual line, one unit in the product's unit, is read no further
+            # (a receipt of a thousand serials is a thousand of them).
+            if line.quantity == 1 and line.product_uom_id == uom:
+                continue
+            if (
+                line.product_id.tracking != "serial"
+                or not (line.lot_id or line.lot_name)
+                # Empty lines are dropped by Odoo at validation.
+                or float_is_zero(
+                    line.quantity, precision_rounding=line.product_uom_id.rounding
+                )
+            ):
+                continue
+            quantity = line.product_uom_id._compute_quantity(
+                line.quantity, uom, rounding_method="HALF-UP"
             )
-        )
-        offending = [
-            self.env._(
-                "- %(serial)s (%(product)s): %(quantity)s",
-                serial=line.lot_id.name or line.lot_name.strip(),
-                product=line.product_id.display_name,
-                quantity=line.product_uom_id._format_serial_quantity(line.quantity),
-            )
-            for line in lines
-            if float_compare(
-                line.product_uom_id._compute_quantity(
-                    line.quantity, line.product_id.uom_id, rounding_method="HALF-UP"
-                ),
-                1.0,
-                precision_rounding=line.product_id.uom_id.rounding,
-            )
-        ]
+            if float_compare(quantity, 1.0, precision_rounding=uom.rounding):
+                offending.append(
+                    self.env._(
+                        "- %(serial)s (%(product)s): %(quantity)s",
+                        serial=line.lot_id.name or line.lot_name.strip(),
+                        product=line.product_id.display_name,
+                        quantity=line.product_uom_id._format_serial_quantity(
+                            line.quantity
+                        ),
+                    )
+                )
         if offending:
             raise UserError(
                 self.env._(
@@ -93,14 +99,22 @@ class StockPicking(models.Model):
         receipts = self.filtered(
             lambda picking: picking.picking_type_code == "incoming"
         )
-        lines = receipts.move_line_ids.filtered(
-            lambda line: line.product_id.tracking == "serial"
-            and (line.lot_id or line.lot_name)
-            and line.location_dest_id.usage == "internal"
-        )
-        if not lines:
+        # {line: (product id, company id, serial)}, each line read once.
+        keys = {}
+        for line in receipts.move_line_ids:
+            product, lot = line.product_id, line.lot_id
+            if (
+                product.tracking == "serial"
+                and line.location_dest_id.usage == "internal"
+                and (lot or line.lot_name)
+            ):
+                keys[line] = (
+                    product.id,
+                    line.company_id.id,
+                    lot.name or line.lot_name.strip(),
+                )
+        if not keys:
             return
-        names = {line.lot_id.name or line.lot_name.strip() for line in lines}
         # sudo: the receiving user may not read every location of the company,
         # but a unit in stock anywhere in it must block the duplicate.
         quants = (
@@ -108,10 +122,14 @@ class StockPicking(models.Model):
             .sudo()
             .search(
                 [
-                    ("product_id", "in", lines.product_id.ids),
-                    ("lot_id.name", "in", list(names)),
+                    ("product_id", "in", list({key[0] for key in keys.values()})),
+                    ("lot_id.name", "in", list({key[2] for key in keys.values()})),
                     ("location_id.usage", "=", "internal"),
-                    ("company_id", "in", lines.company_id.ids),
+                    (
+                        "company_id",
+                        "in",
+                        list({key[1] for key in keys.values() if key[1]}),
+                    ),
                     ("quantity", ">", 0),
                 ]
             )
@@ -121,12 +139,7 @@ class StockPicking(models.Model):
             for quant in quants
         }
         offending = []
-        for line in lines:
-            key = (
-                line.product_id.id,
-                line.company_id.id,
-                line.lot_id.name or line.lot_name.strip(),
-            )
+        for line, key in keys.items():
             quant = in_stock.get(key)
             if quant:
                 offending.append(

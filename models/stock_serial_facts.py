@@ -119,24 +119,3 @@ class StockSerialFacts(models.Model):
             )
         )
         return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.model
-    def _set_entry_origin(self, lot_ids, origin):
-        """Note where these serials first appeared, on their rows (made where
-        missing), in one statement."""
-        self.flush_model(["entry_origin"])
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO stock_serial_facts AS facts
-                       (id, lot_id, serial_state, entry_origin)
-                SELECT lot_id, lot_id, 'not_in_stock', %(origin)s
-                  FROM unnest(%(ids)s::int[]) AS lot_id
-                ON CONFLICT (id) DO UPDATE SET entry_origin = EXCLUDED.entry_origin
-                """,
-                origin=origin,
-                ids=sorted(lot_ids),
-            )
-        )
-        self.browse(lot_ids).invalidate_recordset(["entry_origin"])
-        self.env["stock.lot"].browse(lot_ids).invalidate_recordset(["entry_origin"])
