@@ -108,6 +108,28 @@ class TestSerialFactsStorage(SerialTrackingCase):
             [("in_stock", None, "receipt")] * 2,
         )
 
+    def _facts_row_writes(self):
+        """(inserts, updates) of stock_serial_facts rows by this transaction."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT pg_stat_get_xact_tuples_inserted('stock_serial_facts'::regclass),"
+            " pg_stat_get_xact_tuples_updated('stock_serial_facts'::regclass)"
+        )
+        return self.env.cr.fetchone()
+
+    def test_a_receipt_writes_each_new_serials_facts_row_once(self):
+        """Serials typed on a receipt: each facts row is inserted when Odoo
+        creates the serial, then written once with its stock, last move and
+        entry origin together (no second write of the entry origin)."""
+        inserted, updated = self._facts_row_writes()
+        self._receive(self.laptop, [("SN-FACTS-ONCE-1", 1), ("SN-FACTS-ONCE-2", 1)])
+        lots = self._lot("SN-FACTS-ONCE-1") | self._lot("SN-FACTS-ONCE-2")
+        self.assertEqual(self._facts_row_writes(), (inserted + 2, updated + 2))
+        self.assertEqual(
+            [self._facts_row(lot)[1:] for lot in lots],
+            [("in_stock", None, "receipt")] * 2,
+        )
+
     def test_the_lock_does_not_rewrite_the_serial_row(self):
         lot = self._create_lot(self.laptop, "SN-FACTS-LOCK")
         before = self._row_version(lot)
