@@ -200,7 +200,7 @@ class StockMoveLine(models.Model):
 
         The lines' moves are named too: PostgreSQL then reads those few moves
         by their ids instead of hashing the whole stock_move table for the
-        lines of one receipt (a 1,000-serial receipt: 15 ms -> 3 ms).
+        lines of one receipt (a 1,000-serial receipt: 15 ms -> 5 ms).
         """
         if not self.ids:
             return {}
