@@ -28,7 +28,9 @@ enquiry``) with the environment file of tools/bootstrap.sh as argument.
    ``name_search`` (limit 8, as the Many2one autocomplete) on the product of
    200,000 serials; Odoo's own Lots list on the addon's database against the
    native one; the size of every index of stock_lot; HOT and non-HOT updates
-   of stock_lot; a receipt of 1,000 new serials with and without the addon.
+   of stock_lot; a receipt of 1,000 new serials with and without the addon
+   (``BENCH_RECEIPT_ROUNDS`` alternating rounds, 15: one side's rounds spread
+   by several percent, so the cost is the median of the rounds' ratios).
 
 ``BENCH_ADDON_REV=<git revision>`` measures the addon as committed there
 (bench/common.py ``pinned_cfg``) instead of the working tree.
