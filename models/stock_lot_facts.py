@@ -90,15 +90,7 @@ class StockLot(models.Model):
         Facts.flush_model()
         for batch in split_every(FACTS_BATCH_SIZE, ids, list):
             self.env.cr.execute(
-                self._serial_facts_sql(
-                    batch,
-                    entry_origins,
-                    {
-                        lot_id: new_entry_origins[lot_id]
-                        for lot_id in batch
-                        if lot_id in (new_entry_origins or ())
-                    },
-                )
+                self._serial_facts_sql(batch, entry_origins, new_entry_origins)
             )
         Facts.browse(ids).invalidate_recordset()
         # The facts shown on the serials, what is computed from them, and the
@@ -137,7 +129,7 @@ class StockLot(models.Model):
         flag when it took them out of an internal location, as
         StockMoveLine._record_serial_entry() does (no to-do for the past).
         With new_entry_origins, the serials of its ids that have no entry origin
-        get the one given.
+        get the one given (serials of other batches in it are not joined).
         """
         if entry_origins:
             origins = self._serial_entry_origins_sql()

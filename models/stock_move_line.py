@@ -140,12 +140,13 @@ class StockMoveLine(models.Model):
             if flagged:
                 outgoing_firsts.append(line.id)
         if outgoing_firsts:
+            flagged_lines = self.browse(outgoing_firsts)
             # Raised through the serial, for its tracked change in the chatter
             # (rare: a serial that was never received). sudo: the flag is
             # bookkeeping of the movement the caller just made (an invoicing
             # user may post a delivery without rights on serials).
-            self.browse(outgoing_firsts).lot_id.sudo().write({"to_investigate": True})
-            self.browse(outgoing_firsts)._schedule_serial_investigation()
+            flagged_lines.lot_id.sudo().write({"to_investigate": True})
+            flagged_lines._schedule_serial_investigation()
         return entry_origins
 
     def _get_serial_document_name(self):

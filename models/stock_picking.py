@@ -115,6 +115,10 @@ class StockPicking(models.Model):
                 )
         if not keys:
             return
+        product_ids, company_ids, names = (
+            set(column) for column in zip(*keys.values(), strict=True)
+        )
+        company_ids.discard(False)
         # sudo: the receiving user may not read every location of the company,
         # but a unit in stock anywhere in it must block the duplicate.
         quants = (
@@ -122,14 +126,10 @@ class StockPicking(models.Model):
             .sudo()
             .search(
                 [
-                    ("product_id", "in", list({key[0] for key in keys.values()})),
-                    ("lot_id.name", "in", list({key[2] for key in keys.values()})),
+                    ("product_id", "in", list(product_ids)),
+                    ("lot_id.name", "in", list(names)),
                     ("location_id.usage", "=", "internal"),
-                    (
-                        "company_id",
-                        "in",
-                        list({key[1] for key in keys.values() if key[1]}),
-                    ),
+                    ("company_id", "in", list(company_ids)),
                     ("quantity", ">", 0),
                 ]
             )
