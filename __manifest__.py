@@ -26,6 +26,8 @@
         "views/stock_lot_views.xml",
         "wizard/stock_lot_correction_views.xml",
         "wizard/stock_lot_write_off_views.xml",
+        "wizard/stock_lot_recall_views.xml",
+        "security/stock_lot_recall_security.xml",
         "views/account_move_views.xml",
         "views/stock_move_line_views.xml",
         "views/stock_scrap_views.xml",

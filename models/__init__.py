@@ -8,6 +8,7 @@ from . import stock_lot_investigation
 from . import stock_lot_picker
 from . import stock_lot_gs1
 from . import stock_lot_enquiry
+from . import stock_lot_production
 from . import stock_lot_facts
 from . import stock_lot_search
 from . import stock_picking

@@ -125,6 +125,26 @@ class AccountMove(models.Model):
     # Posting: which serials, from where
     # ------------------------------------------------------------------
 
+    def _get_serial_pos_transfers(self):
+        """{invoice: transfers of its orders} of the invoices of self made by
+        Point of Sale (at the till, later from the order, and refunds): their
+        orders deliver the goods themselves (account.move.line's
+        serial_delivered_elsewhere). Empty where Point of Sale is not
+        installed: its own field is the only one to tell.
+
+        The transfers are read as superuser: only which serials they moved is
+        used, whoever reads the invoice.
+        """
+        if "pos_order_ids" not in self._fields:
+            return {}
+        # sudo: which Point of Sale orders made an invoice, for invoicing users
+        # who may not read Point of Sale orders or transfers.
+        return {
+            move: orders.picking_ids
+            for move in self
+            if (orders := move.sudo().pos_order_ids)
+        }
+
     def _check_serial_lines(self):
         """Check the serials of the lines about to be posted.
 

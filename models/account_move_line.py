@@ -52,6 +52,12 @@ class AccountMoveLine(models.Model):
         help="The stock of this line is delivered through its sale order: the "
         "serials are those of the deliveries, and posting moves no stock.",
     )
+    serial_delivered_elsewhere = fields.Boolean(
+        compute="_compute_serial_delivered_elsewhere",
+        help="Another document delivers the goods of this line (its sale "
+        "order's deliveries, the Point of Sale order that made the invoice): "
+        "the serials are those it moved, and posting moves no stock.",
+    )
     serial_quantities = fields.Char(
         compute="_compute_serial_quantities",
         string="Serials Taken",
@@ -82,26 +88,39 @@ class AccountMoveLine(models.Model):
     )
 
     @api.depends(
+        "serial_delivered_elsewhere",
         "sale_line_ids.move_ids.state",
         "sale_line_ids.move_ids.move_line_ids.lot_id",
         "sale_line_ids.move_ids.move_line_ids.quantity",
     )
     def _compute_lot_ids(self):
-        """Serials delivered for the sale lines, on lines invoiced from a sale.
+        """Serials delivered by the document that delivers the line's goods:
+        the sale lines' deliveries, or the transfers of the Point of Sale
+        orders that made the invoice.
 
         The other lines keep what the user picked (the field is not assigned).
         """
-        for line in self.filtered("serial_from_sale"):
+        pos_transfers = self.move_id._get_serial_pos_transfers()
+        for line in self.filtered("serial_delivered_elsewhere"):
             # Only ids and the product's rounding are read: a salesman
             # invoicing an order may have no access to serials.
+            if line.serial_from_sale:
+                move_lines = line.sale_line_ids.move_ids.move_line_ids
+            else:
+                move_lines = pos_transfers[line.move_id].move_line_ids.filtered(
+                    lambda move_line, line=line: move_line.product_id == line.product_id
+                )
+            # A credit note counts what came back from the customer.
+            sign = -1 if line.move_id.move_type == "out_refund" else 1
             quantities = defaultdict(float)
-            for move_line in line.sale_line_ids.move_ids.move_line_ids:
+            for move_line in move_lines:
                 if move_line.state != "done" or not move_line.lot_id:
                     continue
+                quantity = sign * move_line.quantity_product_uom
                 if move_line.location_dest_id.usage == "customer":
-                    quantities[move_line.lot_id.id] += move_line.quantity_product_uom
+                    quantities[move_line.lot_id.id] += quantity
                 elif move_line.location_id.usage == "customer":
-                    quantities[move_line.lot_id.id] -= move_line.quantity_product_uom
+                    quantities[move_line.lot_id.id] -= quantity
             rounding = line.product_id.uom_id.rounding
             line.lot_ids = [
                 lot_id
@@ -114,6 +133,14 @@ class AccountMoveLine(models.Model):
         for line in self:
             line.serial_from_sale = (
                 bool(line.sale_line_ids) and line.product_id.type == "consu"
+            )
+
+    @api.depends("serial_from_sale", "move_id")
+    def _compute_serial_delivered_elsewhere(self):
+        pos_transfers = self.move_id._get_serial_pos_transfers()
+        for line in self:
+            line.serial_delivered_elsewhere = (
+                line.serial_from_sale or line.move_id in pos_transfers
             )
 
     @api.depends(
@@ -174,15 +201,27 @@ class AccountMoveLine(models.Model):
         self._check_lot_ids_exist([vals])
         return super().write(vals)
 
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        # A copy (a credit note reversing the invoice) is not delivered by the
+        # document that delivered this line: it does not take its serials
+        # back, which would move stock that the sale order or the Point of Sale
+        # order returns itself.
+        for line, vals in zip(self, vals_list, strict=True):
+            if line.serial_delivered_elsewhere and "lot_ids" not in (default or {}):
+                vals.pop("lot_ids", None)
+        return vals_list
+
     def _is_serial_line(self):
-        """Whether posting this line moves serials of its own (not via a sale)."""
+        """Whether posting this line moves serials of its own: only where no
+        other document delivers its goods (serial_delivered_elsewhere)."""
         self.ensure_one()
         return (
             self.display_type == "product"
             and self.move_id.move_type in ("out_invoice", "out_refund")
             and self.product_id.is_storable
             and self.product_id.tracking in ("serial", "lot")
-            and not self.serial_from_sale
+            and not self.serial_delivered_elsewhere
         )
 
     def _get_serial_line_label(self):

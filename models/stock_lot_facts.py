@@ -158,25 +158,31 @@ class StockLot(models.Model):
                 SELECT line.lot_id,
                        line.date,
                        line.id,
+                       %(moved)s AS moved,
                        %(written_off)s AS written_off,
                        destination.usage = 'customer' AS at_customer,
+                       destination.usage = 'production' AS into_production,
+                       %(unbuild)s AS unbuild,
                        source.usage = 'customer' OR destination.usage = 'customer'
                            AS customer_move,
-                       COALESCE(picking.partner_id, move.partner_id) AS partner_id
+                       %(partner)s AS partner_id
                   FROM stock_move_line line
                        %(document_joins)s
                  WHERE line.lot_id = ANY(%(ids)s) AND line.state = 'done'
             ),
             last_move AS (
-                SELECT DISTINCT ON (lot_id) lot_id, date, written_off, at_customer
+                SELECT DISTINCT ON (lot_id)
+                       lot_id, date, written_off, at_customer, into_production,
+                       unbuild
                   FROM lines
+                 WHERE moved
               ORDER BY lot_id, date DESC, id DESC
             ),
             last_customer_move AS (
                 SELECT DISTINCT ON (lot_id)
                        lot_id, date, at_customer AS delivered, partner_id
                   FROM lines
-                 WHERE customer_move
+                 WHERE customer_move AND moved
               ORDER BY lot_id, date DESC, id DESC
             ),
             %(first_line_cte)s
@@ -186,6 +192,9 @@ class StockLot(models.Model):
                            WHEN stock.quantity > 0 THEN 'in_stock'
                            WHEN last_move.written_off THEN 'written_off'
                            WHEN last_move.at_customer THEN 'delivered'
+                           WHEN last_move.into_production AND last_move.unbuild
+                               THEN 'unbuilt'
+                           WHEN last_move.into_production THEN 'consumed'
                            ELSE 'not_in_stock'
                        END AS serial_state,
                        CASE
@@ -239,7 +248,10 @@ class StockLot(models.Model):
                    %(origin_changed)s
             """,
             ids=ids,
+            moved=MoveLine._serial_moved_sql(),
             written_off=MoveLine._serial_written_off_sql(),
+            unbuild=MoveLine._serial_app_document_sql("unbuild"),
+            partner=MoveLine._serial_delivered_partner_sql(),
             document_joins=MoveLine._serial_document_joins_sql(),
             first_line_cte=origins.get("first_line_cte", SQL()),
             first_line_columns=origins.get("first_line_columns", SQL()),

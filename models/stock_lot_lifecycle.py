@@ -182,14 +182,23 @@ class StockLot(models.Model):
     def _get_whereabouts(self):
         """Where a serial out of stock went, in words, from its last done move."""
         self.ensure_one()
-        last_line = self.env["stock.move.line"].search(
-            [("lot_id", "=", self.id), ("state", "=", "done")],
-            order="date desc, id desc",
-            limit=1,
+        # A repair done where the product stands moved nothing.
+        last_line = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", self.id), ("state", "=", "done")],
+                order="date desc, id desc",
+            )
+            .filtered(lambda line: line.location_id != line.location_dest_id)[:1]
         )
         location = last_line.location_dest_id
         if not location:
             return self.env._("it has never been received")
+        if location.usage == "production":
+            return self.env._(
+                "it was used in manufacturing (%(document)s)",
+                document=last_line._get_serial_document_name(),
+            )
         if location.usage == "customer":
             return self.env._(
                 "it was delivered to a customer (%(location)s)",

@@ -12,6 +12,8 @@ ENTRY_ORIGINS = [
     ("write_off", "Write-off"),
     ("correction", "Serial Correction"),
     ("adjustment", "Inventory Adjustment"),
+    ("manufactured", "Manufacturing Order"),
+    ("dropship", "Dropship"),
 ]
 # The event a done move line is in a serial's history (stock.lot.history).
 HISTORY_KINDS = [
@@ -24,7 +26,21 @@ HISTORY_KINDS = [
     ("return", "Return"),
     ("adjustment", "Inventory adjustment"),
     ("credit_note", "Credit note"),
+    ("dropship", "Dropship"),
+    ("manufactured", "Manufactured"),
+    ("consumed", "Consumed"),
+    ("unbuild", "Unbuild"),
+    ("repair", "Repair"),
 ]
+# Fields of apps the addon does not depend on that tell which document moved
+# a serial, read only where their app is installed: {model: {field: meaning}}.
+APP_DOCUMENT_FIELDS = {
+    "stock.move": {
+        "unbuild_id": "unbuild",  # Manufacturing: components an unbuild gave back
+        "consume_unbuild_id": "unbuild",  # Manufacturing: the product unbuilt
+        "repair_id": "repair",  # Repairs: the repaired product and its parts
+    },
+}
 
 
 class StockMoveLine(models.Model):
@@ -63,12 +79,15 @@ class StockMoveLine(models.Model):
                 WHEN move.scrap_id IS NOT NULL THEN 'write_off'
                 WHEN move.is_inventory THEN 'adjustment'
                 WHEN %(invoice)s THEN 'invoice'
+                WHEN source.usage = 'production' THEN 'manufactured'
+                WHEN %(dropship)s THEN 'dropship'
                 WHEN NOT %(from_internal)s THEN 'receipt'
                 ELSE 'transfer'
             END
             """,
             correction=self._serial_is_correction_sql(),
             invoice=self._serial_invoice_transfer_sql(),
+            dropship=self._serial_dropship_sql(),
             from_internal=self._serial_from_internal_sql(),
         )
 
@@ -78,18 +97,26 @@ class StockMoveLine(models.Model):
         matching rule wins.
 
         A correction (made of a write-off and a receipt) comes first; then
-        returns, including those undoing an invoice's delivery; then transfers
-        made by posting credit notes and invoices; then the locations the
-        serial left and reached.
+        the documents of other apps that name the event themselves (a repair,
+        an unbuild); then returns, including those undoing an invoice's
+        delivery; then transfers made by posting credit notes and invoices;
+        then the locations the serial left and reached (manufacturing reads
+        from and into production locations, a dropship from a vendor straight
+        to a customer).
         """
         return SQL(
             """
             CASE
                 WHEN %(correction)s THEN 'correction'
+                WHEN %(repair)s THEN 'repair'
+                WHEN %(unbuild)s THEN 'unbuild'
                 WHEN move.origin_returned_move_id IS NOT NULL THEN 'return'
                 WHEN %(credit_note)s THEN 'credit_note'
                 WHEN %(invoice)s THEN 'invoice'
                 WHEN %(written_off)s THEN 'write_off'
+                WHEN source.usage = 'production' THEN 'manufactured'
+                WHEN destination.usage = 'production' THEN 'consumed'
+                WHEN %(dropship)s THEN 'dropship'
                 WHEN destination.usage = 'customer' THEN 'delivery'
                 WHEN source.usage = 'customer' OR destination.usage = 'supplier'
                     THEN 'return'
@@ -100,10 +127,75 @@ class StockMoveLine(models.Model):
             END
             """,
             correction=self._serial_is_correction_sql(),
+            repair=self._serial_app_document_sql("repair"),
+            unbuild=self._serial_app_document_sql("unbuild"),
             credit_note=self._serial_invoice_transfer_sql("out_refund"),
             invoice=self._serial_invoice_transfer_sql("out_invoice"),
             written_off=self._serial_written_off_sql(),
+            dropship=self._serial_dropship_sql(),
         )
+
+    @api.model
+    def _serial_moved_sql(self):
+        """`line` really moved its serial: a repair done where the product
+        stands reads from and into the same location, and changes neither
+        where the serial is nor who has it."""
+        return SQL("(line.location_id <> line.location_dest_id)")
+
+    @api.model
+    def _serial_dropship_sql(self):
+        """A dropship: from a vendor straight to a customer."""
+        return SQL("(source.usage = 'supplier' AND destination.usage = 'customer')")
+
+    @api.model
+    def _serial_delivered_partner_sql(self):
+        """The partner `line` delivered its goods to (or took them back from).
+
+        The transfer's partner, as users see it on the delivery; a dropship's
+        transfer is the vendor's, so there the sale order's delivery address
+        (stock.move's sale_line_id, kept by sale_stock) or the move's own
+        address, never the transfer's vendor. Point of Sale orders deliver to
+        their customer, and anonymous sales to nobody.
+        """
+        return SQL(
+            """
+            CASE WHEN source.usage = 'supplier' THEN COALESCE(
+                (SELECT sale_order.partner_shipping_id
+                   FROM sale_order_line
+                   JOIN sale_order ON sale_order.id = sale_order_line.order_id
+                  WHERE sale_order_line.id = move.sale_line_id),
+                move.partner_id)
+            ELSE COALESCE(picking.partner_id, move.partner_id)
+            END
+            """
+        )
+
+    @api.model
+    def _serial_app_document_sql(self, meaning):
+        """`move` was made by the document of another app that names the
+        event (APP_DOCUMENT_FIELDS: "repair", "unbuild"); FALSE where that app
+        is not installed."""
+        columns = self._get_serial_app_document_columns().get(meaning)
+        if not columns:
+            return SQL("FALSE")
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                SQL("move.%s IS NOT NULL", SQL.identifier(column)) for column in columns
+            ),
+        )
+
+    @api.model
+    def _get_serial_app_document_columns(self):
+        """{meaning: [stock_move column]} of APP_DOCUMENT_FIELDS whose app is
+        installed (its field is in the registry and stored)."""
+        columns = {}
+        move_fields = self.env["stock.move"]._fields
+        for fname, meaning in APP_DOCUMENT_FIELDS["stock.move"].items():
+            field = move_fields.get(fname)
+            if field and field.store and field.type == "many2one":
+                columns.setdefault(meaning, []).append(fname)
+        return columns
 
     @api.model
     def _serial_is_correction_sql(self):
@@ -186,10 +278,19 @@ class StockMoveLine(models.Model):
                     "is_inventory",
                     "picking_id",
                     "origin_returned_move_id",
+                    "partner_id",
+                    "sale_line_id",
+                    *(
+                        column
+                        for columns in self._get_serial_app_document_columns().values()
+                        for column in columns
+                    ),
                 ],
             ),
+            ("sale.order.line", ["order_id"]),
+            ("sale.order", ["partner_shipping_id"]),
             ("stock.location", ["usage", "scrap_location"]),
-            ("stock.picking", ["serial_invoice_ids"]),
+            ("stock.picking", ["serial_invoice_ids", "partner_id"]),
             ("account.move", ["move_type", "serial_picking_ids"]),
         ):
             self.env[model].flush_model(fnames)

@@ -11,6 +11,8 @@ SERIAL_STATES = [
     ("in_stock", "In stock"),
     ("delivered", "Delivered"),
     ("written_off", "Written off"),
+    ("consumed", "Consumed"),
+    ("unbuilt", "Unbuilt"),
     ("not_in_stock", "Not in stock"),
 ]
 # Serial Number Enquiry: the list's default order (its filters probe the

@@ -41,7 +41,10 @@ class StockLotHistory(models.Model):
             "partner_id",
             "reference",
             "serial_operation",
+            "sale_line_id",
         ],
+        "sale.order.line": ["order_id"],
+        "sale.order": ["partner_shipping_id"],
         "stock.location": ["usage", "scrap_location"],
         "stock.picking": ["name", "partner_id"],
         "stock.scrap": ["name"],
@@ -114,6 +117,29 @@ class StockLotHistory(models.Model):
         # between invoices and transfers, made by another model of the addon.
         self.pool.post_init(self._create_view)
 
+    def _register_hook(self):
+        """Make the view anew where the apps it reads changed since it was
+        made: an app installed after the addon (Manufacturing, Repairs) names
+        its events from then on, and one uninstalled took the view with the
+        columns it read (Odoo drops them with CASCADE)."""
+        result = super()._register_hook()
+        self.env.cr.execute(
+            SQL(
+                "SELECT obj_description(to_regclass(%s), 'pg_class')",
+                self._table,
+            )
+        )
+        if self.env.cr.fetchone()[0] != self._get_view_signature():
+            self._create_view()
+        return result
+
+    def _get_view_signature(self):
+        """What the view was made from: the columns of other apps it reads."""
+        columns = self.env["stock.move.line"]._get_serial_app_document_columns()
+        return "product_serial_tracking: " + ",".join(
+            sorted(column for names in columns.values() for column in names)
+        )
+
     def _create_view(self):
         drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
@@ -123,6 +149,13 @@ class StockLotHistory(models.Model):
                 self._select_sql(),
                 self._from_sql(),
                 self._where_sql(),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "COMMENT ON VIEW %s IS %s",
+                SQL.identifier(self._table),
+                self._get_view_signature(),
             )
         )
 
@@ -147,11 +180,12 @@ class StockLotHistory(models.Model):
             line.location_dest_id AS location_dest_id,
             line.quantity_product_uom AS quantity,
             template.uom_id AS product_uom_id,
-            COALESCE(picking.partner_id, move.partner_id) AS partner_id,
+            %(partner)s AS partner_id,
             line.company_id AS company_id
             """,
             kind=self.env["stock.move.line"]._serial_history_kind_sql(),
             invoice=self.env["stock.move.line"]._serial_invoice_id_sql(),
+            partner=self.env["stock.move.line"]._serial_delivered_partner_sql(),
         )
 
     @api.model
