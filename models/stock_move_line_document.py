@@ -40,6 +40,10 @@ APP_DOCUMENT_FIELDS = {
         "consume_unbuild_id": "unbuild",  # Manufacturing: the product unbuilt
         "repair_id": "repair",  # Repairs: the repaired product and its parts
     },
+    # Point of Sale: the session whose orders a transfer delivered (a session
+    # updating stock at its closing delivers all its orders in one transfer,
+    # without a partner).
+    "stock.picking": {"pos_session_id": "pos_session"},
 }
 
 
@@ -155,7 +159,8 @@ class StockMoveLine(models.Model):
         transfer is the vendor's, so there the sale order's delivery address
         (stock.move's sale_line_id, kept by sale_stock) or the move's own
         address, never the transfer's vendor. Point of Sale orders deliver to
-        their customer, and anonymous sales to nobody.
+        their customer (the order's transfer's partner, or the order found in
+        the session's transfer), and anonymous sales to nobody.
         """
         return SQL(
             """
@@ -165,9 +170,10 @@ class StockMoveLine(models.Model):
                    JOIN sale_order ON sale_order.id = sale_order_line.order_id
                   WHERE sale_order_line.id = move.sale_line_id),
                 move.partner_id)
-            ELSE COALESCE(picking.partner_id, move.partner_id)
+            ELSE COALESCE(picking.partner_id, move.partner_id, %(pos_partner)s)
             END
-            """
+            """,
+            pos_partner=self._serial_pos_session_partner_sql(),
         )
 
     @api.model
@@ -175,7 +181,11 @@ class StockMoveLine(models.Model):
         """`move` was made by the document of another app that names the
         event (APP_DOCUMENT_FIELDS: "repair", "unbuild"); FALSE where that app
         is not installed."""
-        columns = self._get_serial_app_document_columns().get(meaning)
+        columns = [
+            fname
+            for model, fname in self._get_serial_app_fields().get(meaning, ())
+            if model == "stock.move"
+        ]
         if not columns:
             return SQL("FALSE")
         return SQL(
@@ -186,16 +196,44 @@ class StockMoveLine(models.Model):
         )
 
     @api.model
-    def _get_serial_app_document_columns(self):
-        """{meaning: [stock_move column]} of APP_DOCUMENT_FIELDS whose app is
-        installed (its field is in the registry and stored)."""
-        columns = {}
-        move_fields = self.env["stock.move"]._fields
-        for fname, meaning in APP_DOCUMENT_FIELDS["stock.move"].items():
-            field = move_fields.get(fname)
-            if field and field.store and field.type == "many2one":
-                columns.setdefault(meaning, []).append(fname)
-        return columns
+    def _serial_pos_session_partner_sql(self):
+        """The customer of the Point of Sale order that sold `line`'s serial,
+        for a transfer of a session updating stock at its closing (one
+        transfer for all its orders, without a partner); NULL without Point of
+        Sale. The order is found by the serial's name on its lines, as the
+        till records it."""
+        if not self._get_serial_app_fields().get("pos_session"):
+            return SQL("NULL::integer")
+        return SQL(
+            """
+            CASE WHEN picking.pos_session_id IS NOT NULL THEN (
+                SELECT pos_order.partner_id
+                  FROM pos_pack_operation_lot pack
+                  JOIN pos_order_line order_line
+                       ON order_line.id = pack.pos_order_line_id
+                  JOIN pos_order ON pos_order.id = order_line.order_id
+                  JOIN stock_lot sold ON sold.id = line.lot_id
+                 WHERE pos_order.session_id = picking.pos_session_id
+                   AND order_line.product_id = line.product_id
+                   AND pack.lot_name = sold.name
+              ORDER BY pos_order.id DESC
+                 LIMIT 1
+            ) END
+            """
+        )
+
+    @api.model
+    def _get_serial_app_fields(self):
+        """{meaning: [(model, field)]} of APP_DOCUMENT_FIELDS whose app is
+        installed (the field is in the registry and stored)."""
+        found = {}
+        for model, fields_meaning in APP_DOCUMENT_FIELDS.items():
+            model_fields = self.env[model]._fields
+            for fname, meaning in fields_meaning.items():
+                field = model_fields.get(fname)
+                if field and field.store and field.type == "many2one":
+                    found.setdefault(meaning, []).append((model, fname))
+        return found
 
     @api.model
     def _serial_is_correction_sql(self):
@@ -280,11 +318,6 @@ class StockMoveLine(models.Model):
                     "origin_returned_move_id",
                     "partner_id",
                     "sale_line_id",
-                    *(
-                        column
-                        for columns in self._get_serial_app_document_columns().values()
-                        for column in columns
-                    ),
                 ],
             ),
             ("sale.order.line", ["order_id"]),
@@ -294,6 +327,9 @@ class StockMoveLine(models.Model):
             ("account.move", ["move_type", "serial_picking_ids"]),
         ):
             self.env[model].flush_model(fnames)
+        for fields_of_meaning in self._get_serial_app_fields().values():
+            for model, fname in fields_of_meaning:
+                self.env[model].flush_model([fname])
 
     def _get_serial_entry_origins(self):
         """{line id: (entry origin, left an internal location)} of self, read

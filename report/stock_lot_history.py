@@ -135,9 +135,13 @@ class StockLotHistory(models.Model):
 
     def _get_view_signature(self):
         """What the view was made from: the columns of other apps it reads."""
-        columns = self.env["stock.move.line"]._get_serial_app_document_columns()
+        app_fields = self.env["stock.move.line"]._get_serial_app_fields()
         return "product_serial_tracking: " + ",".join(
-            sorted(column for names in columns.values() for column in names)
+            sorted(
+                f"{model}.{fname}"
+                for fields_of_meaning in app_fields.values()
+                for model, fname in fields_of_meaning
+            )
         )
 
     def _create_view(self):
