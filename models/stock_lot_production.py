@@ -94,6 +94,13 @@ class StockLot(models.Model):
     def action_serial_traceability(self):
         """Open Odoo's own Traceability Report of this serial."""
         self.ensure_one()
+        self.env["stock.serial.guard.mixin"]._check_serial_role(
+            "stock.group_stock_user",
+            self.env._(
+                "Only inventory users can open the traceability report of a "
+                "serial number."
+            ),
+        )
         self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("stock.action_stock_report")
         context = ast.literal_eval(action.get("context") or "{}")
@@ -105,5 +112,12 @@ class StockLot(models.Model):
         """Open "Where did it go": every customer who received this serial,
         directly or inside a finished serial (stock.lot.recall)."""
         self.ensure_one()
+        self.env["stock.serial.guard.mixin"]._check_serial_role(
+            "stock.group_stock_user",
+            self.env._(
+                "Only inventory users can list where a serial number went. Ask "
+                "one of them."
+            ),
+        )
         self.check_access("read")
         return self.env["stock.lot.recall"]._open_recall(self)

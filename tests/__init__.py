@@ -36,3 +36,4 @@ from . import test_serial_import_tour
 from . import test_serial_facts_storage
 from . import test_serial_search
 from . import test_serial_picker_stock
+from . import test_serial_other_apps
