@@ -4,7 +4,7 @@
     "name": "Product Serial Tracking",
     "summary": "Unique and batch serial numbers with safe rules, expiry dates "
     "and a complete serial history",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/product-serial-tracking/product_serial_tracking",
     "author": "product_serial_tracking contributors",

@@ -266,6 +266,54 @@ class StockLot(models.Model):
         )
 
     @api.model
+    def _refresh_serial_facts_of_other_apps(self, batch_size=FACTS_BATCH_SIZE):
+        """Compute anew the facts of the serials that the apps beside the
+        addon moved (the upgrade to 18.0.2.1: manufacturing, dropships, moves
+        in place such as repairs, transfers of Point of Sale sessions), whose
+        status, customer or entry origin were read wrongly before.
+
+        Their entry origin "receipt" was the old word for a first movement
+        out of a production location or a dropship: it is found again from
+        their first line (other origins, set by users or earlier, stay).
+        """
+        MoveLine = self.env["stock.move.line"]
+        MoveLine._flush_serial_document_sources()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT line.lot_id
+                  FROM stock_move_line line
+                       %(joins)s
+                 WHERE line.state = 'done' AND line.lot_id IS NOT NULL
+                   AND (source.usage = 'production'
+                        OR destination.usage = 'production'
+                        OR %(dropship)s
+                        OR NOT %(moved)s
+                        OR (destination.usage = 'customer'
+                            AND picking.partner_id IS NULL))
+                """,
+                joins=MoveLine._serial_document_joins_sql(),
+                dropship=MoveLine._serial_dropship_sql(),
+                moved=MoveLine._serial_moved_sql(),
+            )
+        )
+        ids = sorted(row[0] for row in self.env.cr.fetchall())
+        self.env["stock.serial.facts"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE stock_serial_facts SET entry_origin = NULL "
+                "WHERE id = ANY(%s) AND entry_origin = 'receipt'",
+                ids,
+            )
+        )
+        for batch in split_every(batch_size, ids, list):
+            self.browse(batch)._refresh_serial_facts(entry_origins=True)
+        _logger.info(
+            "Serial facts of %s serials moved by other apps computed", len(ids)
+        )
+        return ids
+
+    @api.model
     def _serial_entry_origins_sql(self):
         """The parts _serial_facts_sql() adds to note entry origins: the kind
         of document of each serial's first done move line, and whether that

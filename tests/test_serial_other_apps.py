@@ -9,12 +9,22 @@ The flows of Point of Sale, dropshipping, Manufacturing and Repairs themselves
 are proven with those apps installed (tests/test_apps_*.py, the apps phase of
 ``make test``)."""
 
+import importlib.util
+from pathlib import Path
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import SerialTrackingCase
+
+MIGRATION = (
+    Path(__file__).resolve().parent.parent
+    / "migrations"
+    / "18.0.2.1.0"
+    / "post-migrate.py"
+)
 
 
 @tagged("post_install", "-at_install")
@@ -318,3 +328,79 @@ class TestSerialOtherApps(SerialTrackingCase):
         line = invoice.invoice_line_ids
         self.assertFalse(line.serial_delivered_elsewhere)
         self.assertTrue(line._is_serial_line())
+
+    # ---- The upgrade from 18.0.2.0 ----
+
+    def test_upgrade_reads_again_what_other_apps_moved(self):
+        """The facts 18.0.2.0 stored for serials moved by other apps (a
+        consumed component "not in stock", a dropship "received" and delivered
+        to the vendor, a sold serial repaired in place "not in stock") are
+        computed anew; other serials and hand-set origins stay."""
+        component = self._receive(self.laptop, [("SN-UPG-1", 1)]).move_line_ids.lot_id
+        self._move(self.laptop, [(component, 1)], self.stock_location, self.production)
+        finished = self._create_lot(self.laptop, "SN-UPG-2")
+        self._move(self.laptop, [(finished, 1)], self.production, self.stock_location)
+        dropship = self._picking(
+            self.warehouse.in_type_id,
+            self.laptop,
+            self.supplier_location,
+            self.customer_location,
+            [("SN-UPG-3", 1)],
+            validate=False,
+            partner=self.vendor,
+        )
+        dropship.move_ids.partner_id = self.partner
+        dropship.button_validate()
+        dropshipped = dropship.move_line_ids.lot_id
+        repaired = self._receive(self.laptop, [("SN-UPG-4", 1)]).move_line_ids.lot_id
+        self._deliver(self.laptop, [(repaired, 1)])
+        self._move(
+            self.laptop, [(repaired, 1)], self.stock_location, self.stock_location
+        )
+        plain = self._receive(self.laptop, [("SN-UPG-5", 1)]).move_line_ids.lot_id
+        expected = {
+            lot: (lot.serial_state, lot.customer_id.id, lot.entry_origin)
+            for lot in component | finished | dropshipped | repaired | plain
+        }
+        self.env.flush_all()
+        # What 18.0.2.0 stored.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_serial_facts SET serial_state = 'not_in_stock'
+                 WHERE id IN %(broken_state)s;
+                UPDATE stock_serial_facts SET entry_origin = 'receipt'
+                 WHERE id IN %(received)s;
+                UPDATE stock_serial_facts SET customer_id = %(vendor)s
+                 WHERE id = %(dropshipped)s;
+                UPDATE stock_serial_facts SET entry_origin = 'correction'
+                 WHERE id = %(plain)s;
+                """,
+                broken_state=(component.id, repaired.id),
+                received=(finished.id, dropshipped.id),
+                vendor=self.vendor.id,
+                dropshipped=dropshipped.id,
+                plain=plain.id,
+            )
+        )
+        spec = importlib.util.spec_from_file_location("post_migrate", MIGRATION)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.2.0.0")
+        self.env.invalidate_all()
+        expected[plain] = (*expected[plain][:2], "correction")
+        self.assertEqual(
+            {
+                lot: (lot.serial_state, lot.customer_id.id, lot.entry_origin)
+                for lot in expected
+            },
+            expected,
+        )
+        self.assertEqual(
+            [expected[lot][0] for lot in (component, finished, dropshipped, repaired)],
+            ["consumed", "in_stock", "delivered", "delivered"],
+        )
+        self.assertEqual(
+            [expected[lot][2] for lot in (finished, dropshipped)],
+            ["manufactured", "dropship"],
+        )
