@@ -81,14 +81,15 @@ class StockLotHistory(models.Model):
         string="Details",
         compute="_compute_document_name",
         help="The transfer of an invoice or credit note event; what made a "
-        "return of an invoice (reset to draft, cancelled).",
+        "return of an invoice (reset to draft, cancelled); that the serial did "
+        "not move (a repair done where it stood).",
     )
     can_open_document = fields.Boolean(
         compute="_compute_can_open_document",
         help="The user may open a document of this event.",
     )
 
-    @api.depends("kind", "invoice_id", "reference")
+    @api.depends("kind", "invoice_id", "reference", "location_id", "location_dest_id")
     def _compute_document_name(self):
         # sudo: the history names the invoice (its number and state) to whoever
         # may read the event, as the enquiry's invoice numbers do.
@@ -98,6 +99,9 @@ class StockLotHistory(models.Model):
             invoice = invoices.browse(event.invoice_id.id)
             event.note = False
             event.document_name = event.reference
+            if event.location_id == event.location_dest_id:
+                # A repair done where the product stands: its "To" is no move.
+                event.note = self.env._("The serial did not move.")
             if not invoice:
                 continue
             if event.kind in ("invoice", "credit_note"):

@@ -157,7 +157,7 @@ class TestSerialOtherApps(SerialTrackingCase):
         self.assertEqual(finished.production_reference, made.reference)
         self.assertEqual(batch.consumption_reference, used.reference)
 
-        self._deliver(self.laptop, [(finished, 1)])
+        delivery = self._deliver(self.laptop, [(finished, 1)])
         self._deliver(self.carpet, [(batch, 2)])
         action = batch.action_serial_recall()
         self.assertEqual(action["res_model"], "stock.lot.recall")
@@ -180,6 +180,29 @@ class TestSerialOtherApps(SerialTrackingCase):
                 ]
             ),
         )
+        # The finished serial comes back: a row of its own, both quantities
+        # negative; each row opens the serial the customer had.
+        self._picking(
+            self.warehouse.in_type_id,
+            self.laptop,
+            self.customer_location,
+            self.stock_location,
+            [(finished, 1)],
+            partner=self.partner,
+        )
+        rows = self.env["stock.lot.recall"].search(
+            batch.action_serial_recall()["domain"]
+        )
+        returned = rows.filtered(lambda row: row.quantity < 0)
+        self.assertEqual(
+            (returned.delivered_lot_id, returned.component_quantity, returned.kind),
+            (finished, -3.0, "return"),
+        )
+        self.assertIn(delivery.name, rows.mapped("reference"))
+        opened = returned.action_open_delivered_serial()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]), ("stock.lot", finished.id)
+        )
 
     def test_recall_counts_returns(self):
         """A return from the customer is a row of its own, negative."""
@@ -197,6 +220,7 @@ class TestSerialOtherApps(SerialTrackingCase):
             batch.action_serial_recall()["domain"]
         )
         self.assertEqual(sorted(rows.mapped("quantity")), [-1.0, 4.0])
+        self.assertEqual(sorted(rows.mapped("component_quantity")), [-1.0, 4.0])
         self.assertEqual(rows.partner_id, self.partner)
         self.assertIn(delivery.name, rows.mapped("reference"))
 
@@ -242,6 +266,8 @@ class TestSerialOtherApps(SerialTrackingCase):
             (lot.serial_state, lot.customer_id, lot.warranty_start_date), before
         )
         self.assertEqual(self._kinds(lot), ["receipt", "delivery", "transfer"])
+        self.assertEqual(lot.history_ids[-1].note, "The serial did not move.")
+        self.assertFalse(lot.history_ids[-2].note)
         self.assertIn("delivered to a customer", lot._get_whereabouts())
 
     # ---- Dropship, by its locations and its sale order ----

@@ -52,13 +52,19 @@ class StockLotRecall(models.TransientModel):
     )
     product_uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     component_quantity = fields.Float(
-        string="Quantity of the Serial",
+        string="Serial Qty",
         digits="Product Unit of Measure",
         readonly=True,
-        help="How much of this serial the delivered serial holds: the quantity "
-        "delivered itself, or what its manufacturing consumed of this serial.",
+        help="How much of this serial the customer received (negative: what "
+        "came back): the quantity delivered itself, or what the manufacturing "
+        "of the delivered serial consumed of this serial.",
     )
     company_id = fields.Many2one("res.company", readonly=True)
+
+    def action_open_delivered_serial(self):
+        """Open the Enquiry of the serial the customer received."""
+        self.ensure_one()
+        return self.delivered_lot_id.action_serial_enquiry()
 
     @api.model
     def _open_recall(self, lot):
@@ -122,9 +128,8 @@ class StockLotRecall(models.TransientModel):
                         "reference": event.document_name,
                         "quantity": sign * event.quantity,
                         "product_uom_id": event.product_uom_id.id,
-                        "component_quantity": sign * event.quantity
-                        if inside is None
-                        else inside,
+                        "component_quantity": sign
+                        * (event.quantity if inside is None else inside),
                         "company_id": event.company_id.id,
                     }
                 )
