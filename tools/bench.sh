@@ -8,7 +8,9 @@
 # `bash tools/bench.sh invoice_post` runs only this first benchmark;
 # `bash tools/bench.sh enquiry` only the serial search (bench/bench_enquiry.py,
 # with the installation it measures), `install_live` only the installation,
-# `load` only the load run. SCALE (env; `make bench SCALE=10000000`) is the
+# `load` only the load run, `serial_import` only Import Serials, `apps` only
+# Point of Sale and dropshipping with the addon against without it
+# (bench/bench_apps.py). SCALE (env; `make bench SCALE=10000000`) is the
 # number of serials of the enquiry's data (1,000,000 by default).
 set -euo pipefail
 only="${1:-}"
@@ -91,4 +93,7 @@ if [ -z "$only" ] || [ "$only" = load ]; then
 fi
 if [ -z "$only" ] || [ "$only" = serial_import ]; then
   "$VENV/bin/python" "$here/../bench/bench_serial_import.py" "$env_file"  # Import Serials of 10,000 against Odoo's (bench/bench_serial_import.py)
+fi
+if [ -z "$only" ] || [ "$only" = apps ]; then
+  "$VENV/bin/python" "$here/../bench/bench_apps.py" "$env_file"  # a POS invoiced order and a dropship of 500 serials, addon vs native (bench/bench_apps.py)
 fi
