@@ -88,10 +88,12 @@ class AccountMoveLine(models.Model):
     )
 
     @api.depends(
-        "serial_delivered_elsewhere",
-        "sale_line_ids.move_ids.state",
-        "sale_line_ids.move_ids.move_line_ids.lot_id",
-        "sale_line_ids.move_ids.move_line_ids.quantity",
+        lambda self: [
+            *self._get_serial_delivered_elsewhere_depends(),
+            "sale_line_ids.move_ids.state",
+            "sale_line_ids.move_ids.move_line_ids.lot_id",
+            "sale_line_ids.move_ids.move_line_ids.quantity",
+        ]
     )
     def _compute_lot_ids(self):
         """Serials delivered by the document that delivers the line's goods:
@@ -135,7 +137,7 @@ class AccountMoveLine(models.Model):
                 bool(line.sale_line_ids) and line.product_id.type == "consu"
             )
 
-    @api.depends("serial_from_sale", "move_id")
+    @api.depends(lambda self: self._get_serial_delivered_elsewhere_depends())
     def _compute_serial_delivered_elsewhere(self):
         pos_transfers = self.move_id._get_serial_pos_transfers()
         for line in self:
@@ -211,6 +213,16 @@ class AccountMoveLine(models.Model):
             if line.serial_delivered_elsewhere and "lot_ids" not in (default or {}):
                 vals.pop("lot_ids", None)
         return vals_list
+
+    @api.model
+    def _get_serial_delivered_elsewhere_depends(self):
+        """What tells that another document delivers a line's goods: its sale
+        lines, and the Point of Sale orders of its invoice where that app is
+        installed (they are linked once the lines exist)."""
+        depends = ["sale_line_ids", "product_id", "move_id"]
+        if "pos_order_ids" in self.env["account.move"]._fields:
+            depends.append("move_id.pos_order_ids")
+        return depends
 
     def _is_serial_line(self):
         """Whether posting this line moves serials of its own: only where no

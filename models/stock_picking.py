@@ -22,6 +22,17 @@ class StockPicking(models.Model):
         "draft) made this transfer.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if self._get_serial_partner_fields().intersection(vals):
+            # Serial Number Enquiry: whom a done transfer delivered its serials
+            # to changed (its partner edited, or Point of Sale naming the
+            # session of a transfer it has just validated).
+            self.move_line_ids.filtered(
+                lambda line: line.state == "done"
+            ).lot_id._refresh_serial_facts()
+        return result
+
     def action_import_serials(self):
         """Import Serials: pasted lines, ranges, GS1 codes or a CSV/XLSX file."""
         self.ensure_one()
@@ -41,6 +52,17 @@ class StockPicking(models.Model):
         self._check_unique_serial_quantities()
         self._check_unique_serials_not_in_stock()
         return super().button_validate()
+
+    def _get_serial_partner_fields(self):
+        """The fields of a transfer that tell whom it delivered its serials to
+        (stock.move.line's _serial_delivered_partner_sql)."""
+        app_fields = self.env["stock.move.line"]._get_serial_app_fields()
+        return {"partner_id"} | {
+            fname
+            for fields_of_meaning in app_fields.values()
+            for model, fname in fields_of_meaning
+            if model == self._name
+        }
 
     def _check_unique_serial_quantities(self):
         """One unit per unique serial: refuse lines of 2, 0.5 or -1 units.

@@ -68,7 +68,11 @@ class StockLotRecall(models.TransientModel):
 
     @api.model
     def _open_recall(self, lot):
-        """The list of where `lot` went, made anew."""
+        """The list of where `lot` went, made anew (the user's earlier list of
+        it goes)."""
+        self.search(
+            [("lot_id", "=", lot.id), ("create_uid", "=", self.env.uid)]
+        ).unlink()
         recalls = self.create(self._prepare_recall_vals(lot))
         return {
             "type": "ir.actions.act_window",
@@ -83,7 +87,7 @@ class StockLotRecall(models.TransientModel):
                     "list",
                 )
             ],
-            "domain": [("id", "in", recalls.ids)],
+            "domain": [("lot_id", "=", lot.id), ("id", "in", recalls.ids)],
             "context": {"create": False},
             "target": "current",
         }
