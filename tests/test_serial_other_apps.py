@@ -270,6 +270,17 @@ class TestSerialOtherApps(SerialTrackingCase):
         self.assertFalse(lot.history_ids[-2].note)
         self.assertIn("delivered to a customer", lot._get_whereabouts())
 
+    def test_partner_edited_on_done_delivery_moves_the_customer(self):
+        """The customer is whom the transfer delivered to: a partner edited on
+        the done delivery is the serial's customer from then on."""
+        lot = self._receive(self.laptop, [("SN-EDIT-1", 1)]).move_line_ids.lot_id
+        delivery = self._deliver(self.laptop, [(lot, 1)])
+        other = self.env["res.partner"].create({"name": "Serial Customer Two"})
+        delivery.partner_id = other
+        lot.invalidate_recordset()
+        self.assertEqual(lot.customer_id, other)
+        self.assertEqual(lot.history_ids[-1].partner_id, other)
+
     # ---- Dropship, by its locations and its sale order ----
 
     def test_dropship_customer_is_the_sale_orders(self):
