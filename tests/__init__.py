@@ -37,3 +37,7 @@ from . import test_serial_facts_storage
 from . import test_serial_search
 from . import test_serial_picker_stock
 from . import test_serial_other_apps
+from . import test_apps_pos
+from . import test_apps_dropship
+from . import test_apps_mrp
+from . import test_apps_repair
