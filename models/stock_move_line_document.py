@@ -14,6 +14,8 @@ ENTRY_ORIGINS = [
     ("adjustment", "Inventory Adjustment"),
     ("manufactured", "Manufacturing Order"),
     ("dropship", "Dropship"),
+    ("unbuild", "Unbuild Order"),
+    ("repair", "Repair Order"),
 ]
 # The event a done move line is in a serial's history (stock.lot.history).
 HISTORY_KINDS = [
@@ -83,6 +85,8 @@ class StockMoveLine(models.Model):
                 WHEN move.scrap_id IS NOT NULL THEN 'write_off'
                 WHEN move.is_inventory THEN 'adjustment'
                 WHEN %(invoice)s THEN 'invoice'
+                WHEN %(repair)s THEN 'repair'
+                WHEN %(unbuild)s THEN 'unbuild'
                 WHEN source.usage = 'production' THEN 'manufactured'
                 WHEN %(dropship)s THEN 'dropship'
                 WHEN NOT %(from_internal)s THEN 'receipt'
@@ -91,6 +95,8 @@ class StockMoveLine(models.Model):
             """,
             correction=self._serial_is_correction_sql(),
             invoice=self._serial_invoice_transfer_sql(),
+            repair=self._serial_app_document_sql("repair"),
+            unbuild=self._serial_app_document_sql("unbuild"),
             dropship=self._serial_dropship_sql(),
             from_internal=self._serial_from_internal_sql(),
         )

@@ -22,9 +22,10 @@ class TestAppsRepair(SerialAppsMixin, SerialTrackingCase):
         cls.laptop.serial_warranty_months = 12
         cls.battery = cls._create_product("Test Laptop Battery", "serial")
 
-    def _repair(self, lot, parts=()):
+    def _repair(self, lot, parts=(), line_type="add"):
         """A repair order of the serial for the customer, validated, started
-        and ended; `parts`: serials of parts added (one unit each)."""
+        and ended; `parts`: serials of parts added (or, with line_type
+        "remove", taken out of the product; one unit each)."""
         repair = self.env["repair.order"].create(
             {
                 "product_id": lot.product_id.id,
@@ -36,7 +37,7 @@ class TestAppsRepair(SerialAppsMixin, SerialTrackingCase):
                         {
                             "product_id": part.product_id.id,
                             "product_uom_qty": 1,
-                            "repair_line_type": "add",
+                            "repair_line_type": line_type,
                         }
                     )
                     for part in parts
@@ -101,3 +102,18 @@ class TestAppsRepair(SerialAppsMixin, SerialTrackingCase):
         self.assertEqual(lot.serial_state, "in_stock")
         self.assertEqual(lot.current_location_id, self.stock_location)
         self.assertEqual(lot.history_ids[-1].kind, "repair")
+
+    def test_part_taken_out_first_appears_on_the_repair(self):
+        """A part taken out of a product in a repair, never seen before, first
+        appeared on that repair (not on a manufacturing order)."""
+        self._receive(self.laptop, [("SN-RP3", 1)])
+        lot = self._lot("SN-RP3")
+        old_battery = self._create_lot(self.battery, "BAT-OLD-1")
+
+        repair = self._repair(lot, parts=old_battery, line_type="remove")
+
+        old_battery = self._fresh(old_battery)
+        self.assertEqual(old_battery.entry_origin, "repair")
+        self.assertEqual(old_battery.history_ids.kind, "repair")
+        self.assertEqual(old_battery.history_ids.reference, repair.name)
+        self.assertFalse(old_battery.to_investigate)

@@ -11,13 +11,17 @@ bench/common.py:
 - ``odoo_cmd``, ``odoo_shell_cmd``: odoo-bin on one database, stopping after
   init, or ``odoo-bin shell`` reading a script on its standard input;
 - ``ensure_template``: the template database with the addon's dependencies
-  installed, built once per Odoo source and dependency list;
+  installed (and, when asked, other modules beside them: ``APPS``), built once
+  per Odoo source and module list;
+- ``APPS``: the Odoo apps the addon does not depend on but must work beside
+  (``make test``'s apps phase installs the addon on a database holding them);
 - ``report_results``, ``check_main``: the closing line and the command line of
   the scripted checks (live data, wheel) that ``make test`` counts.
 """
 
 import argparse
 import ast
+import fcntl
 import hashlib
 import os
 import socket
@@ -25,6 +29,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+# The apps the addon does not depend on but must work beside: the apps phase of
+# ``make test`` installs the addon on a template holding them with its depends.
+APPS = ["mrp", "point_of_sale", "repair", "stock_dropshipping"]
 
 
 def read_env(path):
@@ -118,8 +126,9 @@ def odoo_shell_cmd(cfg, database):
     ]
 
 
-def template_name(cfg):
-    """The template's name changes whenever Odoo's source or our dependencies do."""
+def template_name(cfg, extra_modules=()):
+    """The template's name changes whenever Odoo's source or its module list
+    (our dependencies, plus ``extra_modules``) does."""
     digest = hashlib.sha1()
     digest.update(cfg["ODOO_SRC"].encode())
     for relative in ("odoo/release.py", "odoo/addons/base/__manifest__.py"):
@@ -128,22 +137,39 @@ def template_name(cfg):
             digest.update(path.read_bytes())
             digest.update(str(path.stat().st_mtime_ns).encode())
     digest.update(",".join(manifest_depends(cfg["REPO"])).encode())
-    return "pst_template_" + digest.hexdigest()[:10]
+    if not extra_modules:
+        return "pst_template_" + digest.hexdigest()[:10]
+    digest.update(("+" + ",".join(sorted(extra_modules))).encode())
+    return "pst_template_apps_" + digest.hexdigest()[:10]
 
 
-def ensure_template(cfg):
-    name = template_name(cfg)
+def ensure_template(cfg, extra_modules=()):
+    """The template database with the addon's dependencies, and ``extra_modules``
+    beside them, installed (demo data included); built once, then reused."""
+    name = template_name(cfg, extra_modules)
     if database_exists(cfg, name):
         return name
+    # Two runs of one clone (make test, a bench, a helper) build a template one
+    # after the other: the second waits, then reuses what the first built.
+    with open(Path(cfg["STATE"]) / f"{name}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if database_exists(cfg, name):
+            return name
+        return _build_template(cfg, name, extra_modules)
+
+
+def _build_template(cfg, name, extra_modules):
     building = name + "_building"
     drop_database(cfg, building)
-    depends = ",".join(manifest_depends(cfg["REPO"]))
-    print(f"[test] building template database {name} with {depends} (once)", flush=True)
+    modules = ",".join(sorted({*manifest_depends(cfg["REPO"]), *extra_modules}))
+    print(f"[test] building template database {name} with {modules} (once)", flush=True)
     started = time.monotonic()
-    log_file = Path(cfg["STATE"]) / "template.log"
+    log_file = Path(cfg["STATE"]) / (
+        "template-apps.log" if extra_modules else "template.log"
+    )
     with open(log_file, "w", encoding="utf-8") as log:
         result = subprocess.run(
-            odoo_cmd(cfg, building, "-i", depends, f"--http-port={free_port()}"),
+            odoo_cmd(cfg, building, "-i", modules, f"--http-port={free_port()}"),
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,

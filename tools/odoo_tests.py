@@ -13,7 +13,15 @@ Called by ``make test`` (through tools/test.sh, after tools/bootstrap.sh):
 5. builds the addon's wheel, installs the addon from it on another database and
    checks that the wheel lost no file and no model class (tools/wheel_check.py),
    each check counted; ``--no-wheel`` (or PST_SKIP_WHEEL=1) skips that;
-6. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
+6. the apps phase: beside the Odoo apps it does not depend on (harness.APPS:
+   Manufacturing, Point of Sale, Repairs, Dropshipping), on a database made from
+   a second template (the addon's dependencies and those apps, built once):
+   ``[apps]`` installs the addon with the tests tagged ``serial_apps`` (tagged
+   ``post_install, -at_install, -standard``, so that step 2 skips them), then
+   ``[pos-tours]`` runs Point of Sale's own tours that sell and refund serials
+   (POS_TOURS) on that database, the addon installed; ``--no-apps`` (or
+   PST_SKIP_APPS=1) skips that;
+7. prints ``N passed, N failed`` (``, N skipped`` when some are) and exits 0
    only when nothing failed.
 
 A browser test skipped because Chromium or websocket-client is missing counts
@@ -26,14 +34,17 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from harness import (
+    APPS,
     create_database,
     drop_database,
     ensure_template,
     free_port,
     odoo_cmd,
+    psql,
     read_env,
 )
 
@@ -44,6 +55,18 @@ LOG_LINE = re.compile(
 # Odoo repeats the failures counted above in these loggers' closing lines.
 SUMMARY_LOGGERS = {"odoo.modules.loading", "odoo.tests.result"}
 BROWSER_SKIP = re.compile(r"websocket|chrom|devtools|browser", re.IGNORECASE)
+# The tag of the addon's tests that need the apps (tests/test_apps_*.py).
+APPS_TAG = "serial_apps"
+# Point of Sale's own tours that sell serials, run with the addon installed. Run
+# without -i/-u, Odoo runs the post_install tests of every loaded module that the
+# tags select (odoo/service/server.py, preload_registries) and, while loading,
+# their at_install tests that the tags select (odoo/modules/loading.py): these
+# three TestUi tests are post_install only, so nothing else runs.
+POS_TOURS = [
+    "TestUi.test_lot",
+    "TestUi.test_lot_refund",
+    "TestUi.test_add_multiple_serials_at_once",
+]
 
 
 class LogCounter:
@@ -84,22 +107,12 @@ class LogCounter:
         return level == "WARNING" or (ours and level == "INFO")
 
 
-def run_odoo_tests(cfg, database, counter, tags):
-    port = free_port()
-    log_file = Path(cfg["STATE"]) / "last-test.log"
-    extra = [
-        "-i",
-        cfg["MODULE"],
-        "--test-enable",
-        "--log-level=test",
-        f"--http-port={port}",
-    ]
-    if tags:
-        extra.append(f"--test-tags={tags}")
-    print(
-        f"[test] installing {cfg['MODULE']} with tests on {database} "
-        f"(full log: {log_file})"
-    )
+def run_odoo(cfg, database, counter, extra, log_name, what):
+    """Run odoo-bin on the database with Odoo's test log, feeding the counter and
+    echoing what it keeps; the exit code."""
+    log_file = Path(cfg["STATE"]) / log_name
+    print(f"[test] {what} on {database} (full log: {log_file})", flush=True)
+    extra = [*extra, "--log-level=test", f"--http-port={free_port()}"]
     with open(log_file, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             odoo_cmd(cfg, database, *extra),
@@ -114,6 +127,14 @@ def run_odoo_tests(cfg, database, counter, tags):
                 sys.stdout.write(line)
                 sys.stdout.flush()
         return proc.wait()
+
+
+def run_odoo_tests(cfg, database, counter, tags):
+    extra = ["-i", cfg["MODULE"], "--test-enable"]
+    if tags:
+        extra.append(f"--test-tags={tags}")
+    what = f"installing {cfg['MODULE']} with tests"
+    return run_odoo(cfg, database, counter, extra, "last-test.log", what)
 
 
 def run_pytest(cfg, database):
@@ -181,6 +202,102 @@ def run_scripted_check(module, label, cfg, template, keep_db):
     return results or [(f"{label} ran", False, "no check ran")]
 
 
+def tally(counter, returncode, prefix="", expected=(), must_run=False):
+    """One odoo-bin run's counts: (passed, failed, skipped, problems), test names
+    and problems prefixed. A browser test skipped fails; so does every skipped
+    or missing test of ``expected`` (tests that must run, tours), and
+    ``must_run``: a run where none of the counter's tests started."""
+    failed = {prefix + test: why for test, why in counter.failed.items()}
+    skipped = {}
+    for test, reason in counter.skipped.items():
+        if BROWSER_SKIP.search(reason):
+            failed[prefix + test] = f"browser test skipped ({reason}): a tour must run"
+        elif test in expected:
+            failed[prefix + test] = f"skipped ({reason}): it must run"
+        else:
+            skipped[prefix + test] = reason
+    for test in expected:
+        if test not in counter.started:
+            failed.setdefault(prefix + test, "did not run")
+    problems = []
+    if counter.foreign_errors:
+        problems.append("errors logged outside the tests:")
+        problems += ["  " + line for line in counter.foreign_errors[:20]]
+    if returncode != 0 and not failed:
+        problems.append(f"odoo exited with code {returncode}")
+    if must_run and not counter.started:
+        problems.append("no test of the addon ran")
+    problems = [prefix + line for line in problems]
+    passed = {prefix + test for test in counter.started} - set(failed) - set(skipped)
+    return passed, failed, skipped, problems
+
+
+def print_phase(prefix, counts, started):
+    passed, failed, skipped, problems = counts
+    n_failed = len(failed) + (1 if problems else 0)
+    line = f"{prefix} {len(passed)} passed, {n_failed} failed"
+    if skipped:
+        line += f", {len(skipped)} skipped"
+    print(f"{line} in {time.monotonic() - started:.0f}s", flush=True)
+
+
+def run_apps_phase(cfg, keep_db):
+    """The addon beside the apps it does not depend on: its tests tagged
+    serial_apps ([apps]), then Point of Sale's serial tours ([pos-tours]) on the
+    same database; the tally of each."""
+    started = time.monotonic()
+    template = ensure_template(cfg, APPS)
+    database = f"pst_test_apps_{os.getpid()}"
+    drop_database(cfg, database)
+    create_database(cfg, database, template)
+    apps, tours = LogCounter(cfg["MODULE"]), LogCounter("point_of_sale")
+    tours_tags = ",".join(f"/point_of_sale:{test}" for test in POS_TOURS)
+    try:
+        returncode = run_odoo(
+            cfg,
+            database,
+            apps,
+            ["-i", cfg["MODULE"], "--test-enable", f"--test-tags={APPS_TAG}"],
+            "apps-test.log",
+            f"[apps] installing {cfg['MODULE']} beside {', '.join(APPS)} "
+            f"with the tests tagged {APPS_TAG}",
+        )
+        apps_counts = tally(apps, returncode, "[apps] ")
+        print_phase("[apps]", apps_counts, started)
+        state = psql(
+            cfg,
+            "SELECT state FROM ir_module_module WHERE name = :'a0'",
+            cfg["MODULE"],
+            database=database,
+        )
+        tours_started = time.monotonic()
+        if state == "installed":
+            # No -i/-u: the registry as it is, the addon installed.
+            returncode = run_odoo(
+                cfg,
+                database,
+                tours,
+                ["--test-enable", f"--test-tags={tours_tags}"],
+                "pos-tours.log",
+                f"[pos-tours] Point of Sale's serial tours with {cfg['MODULE']}",
+            )
+        else:
+            returncode = 0
+            tours.failed.update(
+                (test, f"not run: {cfg['MODULE']} is {state or 'absent'} there")
+                for test in POS_TOURS
+            )
+        tours_counts = tally(tours, returncode, "[pos-tours] ", expected=POS_TOURS)
+        print_phase("[pos-tours]", tours_counts, tours_started)
+    finally:
+        if keep_db:
+            print(f"[test] kept database {database}")
+        else:
+            drop_database(cfg, database)
+    print(f"[apps] phase done in {time.monotonic() - started:.0f}s", flush=True)
+    return [apps_counts, tours_counts]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("env_file")
@@ -200,6 +317,14 @@ def main():
         default=os.environ.get("PST_SKIP_WHEEL") == "1",
         help="skip installing the addon from its built wheel "
         "(tools/wheel_check.py; also PST_SKIP_WHEEL=1)",
+    )
+    parser.add_argument(
+        "--no-apps",
+        action="store_true",
+        default=os.environ.get("PST_SKIP_APPS") == "1",
+        help="skip the phase beside Manufacturing, Point of Sale, Repairs and "
+        "Dropshipping (the tests tagged serial_apps, Point of Sale's serial "
+        "tours; also PST_SKIP_APPS=1)",
     )
     args = parser.parse_args()
     cfg = read_env(args.env_file)
@@ -241,23 +366,22 @@ def main():
         else run_scripted_check(module, label, cfg, template, args.keep_db)
         for prefix, module, label, skip, _why in scripted
     }
+    phases = [tally(counter, returncode, must_run=True)]
+    if args.no_apps:
+        phases.append((set(), {}, {"apps phase": "--no-apps or PST_SKIP_APPS=1"}, []))
+    else:
+        try:
+            phases += run_apps_phase(cfg, args.keep_db)
+        except (Exception, SystemExit) as error:  # noqa: BLE001  (counted as a failure)
+            phases.append((set(), {"[apps] phase ran": repr(error)}, {}, []))
 
-    failed = dict(counter.failed)
-    skipped = {}
-    for test, reason in counter.skipped.items():
-        if BROWSER_SKIP.search(reason):
-            failed[test] = f"browser test skipped ({reason}): a tour must run"
-        else:
-            skipped[test] = reason
-    problems = []
-    if counter.foreign_errors:
-        problems.append("errors logged outside the tests:")
-        problems += ["  " + line for line in counter.foreign_errors[:20]]
-    if returncode != 0 and not failed:
-        problems.append(f"odoo exited with code {returncode}")
-    if not counter.started:
-        problems.append("no test of the addon ran")
-    scripted_passed = 0
+    passed, failed, skipped, problems, n_problem_runs = 0, {}, {}, [], 0
+    for phase_passed, phase_failed, phase_skipped, phase_problems in phases:
+        passed += len(phase_passed)
+        failed.update(phase_failed)
+        skipped.update(phase_skipped)
+        problems += phase_problems
+        n_problem_runs += 1 if phase_problems else 0
     for prefix, _module, label, _skip, why in scripted:
         if results[prefix] is None:
             skipped[label] = why
@@ -267,11 +391,9 @@ def main():
             for name, ok, detail in results[prefix]
             if not ok
         )
-        scripted_passed += sum(1 for _name, ok, _detail in results[prefix] if ok)
-    passed = (
-        len(counter.started - set(failed) - set(skipped)) + py_passed + scripted_passed
-    )
-    n_failed = len(failed) + py_failed + (1 if problems else 0)
+        passed += sum(1 for _name, ok, _detail in results[prefix] if ok)
+    passed += py_passed
+    n_failed = len(failed) + py_failed + n_problem_runs
     n_skipped = len(skipped) + py_skipped
 
     print()
