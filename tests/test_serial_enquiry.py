@@ -434,7 +434,7 @@ class TestSerialEnquirySearch(EnquiryCase):
         self.assertEqual(
             self._filter_groups(),
             [
-                {"in_stock", "delivered", "written_off"},
+                {"in_stock", "delivered", "written_off", "consumed", "unbuilt"},
                 {"expired", "expiring_soon"},
                 {"to_investigate"},
                 {"under_warranty"},
