@@ -69,6 +69,19 @@ class TestSerialOtherApps(SerialTrackingCase):
         move._action_done()
         return move
 
+    def _dropship(self, name):
+        """A transfer from the vendor straight to the customer, of one new
+        serial, left to validate (as Odoo's dropship: the vendor's transfer)."""
+        return self._picking(
+            self.warehouse.in_type_id,
+            self.laptop,
+            self.supplier_location,
+            self.customer_location,
+            [(name, 1)],
+            validate=False,
+            partner=self.vendor,
+        )
+
     def _kinds(self, lot):
         lot.invalidate_recordset()
         return [event.kind for event in lot.history_ids]
@@ -299,15 +312,7 @@ class TestSerialOtherApps(SerialTrackingCase):
                 ],
             }
         )
-        picking = self._picking(
-            self.warehouse.in_type_id,
-            self.laptop,
-            self.supplier_location,
-            self.customer_location,
-            [("SN-DROP-1", 1)],
-            validate=False,
-            partner=self.vendor,
-        )
+        picking = self._dropship("SN-DROP-1")
         picking.move_ids.sale_line_id = order.order_line
         picking.button_validate()
         lot = picking.move_line_ids.lot_id
@@ -333,15 +338,7 @@ class TestSerialOtherApps(SerialTrackingCase):
 
     def test_dropship_without_sale_takes_the_moves_address(self):
         """A dropship without sale order: the move's delivery address."""
-        picking = self._picking(
-            self.warehouse.in_type_id,
-            self.laptop,
-            self.supplier_location,
-            self.customer_location,
-            [("SN-DROP-2", 1)],
-            validate=False,
-            partner=self.vendor,
-        )
+        picking = self._dropship("SN-DROP-2")
         picking.move_ids.partner_id = self.partner
         picking.button_validate()
         self.assertEqual(picking.move_line_ids.lot_id.customer_id, self.partner)
@@ -377,15 +374,7 @@ class TestSerialOtherApps(SerialTrackingCase):
         self._move(self.laptop, [(component, 1)], self.stock_location, self.production)
         finished = self._create_lot(self.laptop, "SN-UPG-2")
         self._move(self.laptop, [(finished, 1)], self.production, self.stock_location)
-        dropship = self._picking(
-            self.warehouse.in_type_id,
-            self.laptop,
-            self.supplier_location,
-            self.customer_location,
-            [("SN-UPG-3", 1)],
-            validate=False,
-            partner=self.vendor,
-        )
+        dropship = self._dropship("SN-UPG-3")
         dropship.move_ids.partner_id = self.partner
         dropship.button_validate()
         dropshipped = dropship.move_line_ids.lot_id
