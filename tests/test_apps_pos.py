@@ -162,6 +162,26 @@ class TestAppsPointOfSale(SerialAppsMixin, SerialInvoiceCase):
         self.assertEqual(serial.customer_id, self.partner)
         self.assertTrue(serial.warranty_start_date)
         self.assertEqual(self._events(serial)[1:], [("delivery", picking.name)])
+        # The invoice's line shows the serial the order delivered.
+        line = order.account_move.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.phone
+        )
+        self.assertEqual(line.lot_ids, self.serial)
+
+    def test_credit_note_of_a_till_invoice_takes_nothing_back(self):
+        """A credit note made in Invoicing from the till's invoice refunds
+        the price: the serials stay with the customer (Point of Sale's own
+        refund takes goods back)."""
+        order = self._sell(self.partner, to_invoice=True)
+        credit_note = order.account_move._reverse_moves()
+        self.assertFalse(credit_note.invoice_line_ids.lot_ids)
+        credit_note.action_post()
+        self.assertEqual(credit_note.state, "posted")
+        self.assertFalse(credit_note.serial_picking_ids)
+        serial = self._fresh(self.serial)
+        self.assertEqual(serial.serial_state, "delivered")
+        self.assertEqual(serial.customer_id, self.partner)
+        self.assertEqual(self._stock_names(self.phone), ["TILL-2"])
 
     def test_batch_serial_invoiced_at_the_till(self):
         order = self._sync(
