@@ -237,6 +237,20 @@ class TestSerialOtherApps(SerialTrackingCase):
         self.assertEqual(rows.partner_id, self.partner)
         self.assertIn(delivery.name, rows.mapped("reference"))
 
+    def test_recall_opened_again_by_an_inventory_user(self):
+        """An inventory user (not the superuser) opens the list twice: the
+        second list replaces the first, without an access error."""
+        batch = self._receive(self.carpet, [("CR-APPS-4", 5)]).move_line_ids.lot_id
+        self._deliver(self.carpet, [(batch, 2)])
+        user = new_test_user(
+            self.env, login="apps_stock_user", groups="stock.group_stock_user"
+        )
+        Recall = self.env["stock.lot.recall"].with_user(user)
+        first = Recall.search(batch.with_user(user).action_serial_recall()["domain"])
+        second = Recall.search(batch.with_user(user).action_serial_recall()["domain"])
+        self.assertEqual(len(second), 1)
+        self.assertFalse(first.exists())
+
     def test_recall_and_traceability_refused_without_stock_rights(self):
         """An invoicing user reads serials, not where their stock went."""
         batch = self._receive(self.carpet, [("CR-APPS-3", 5)]).move_line_ids.lot_id
